@@ -1,0 +1,208 @@
+// Helpers of the Forma browser suite: the real server, the browser, and
+// the accessibility check (axe-core).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, mkdirSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const E2E_DIR = resolve(HERE, '..');
+export const RESULTS_DIR = join(E2E_DIR, 'test-results');
+const AXE_PATH = require.resolve('axe-core/axe.min.js');
+
+export const FORMA_BIN = resolve(E2E_DIR, process.env.FORMA_BIN || '../target/debug/forma');
+export const CHROMIUM_BIN = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
+const START_TIMEOUT_MS = Number(process.env.FORMA_START_TIMEOUT_MS) || 60_000;
+const READY_RE = /^Forma écoute sur (http:\/\/127\.0\.0\.1:\d+)\s*$/;
+
+const liveServers = new Set();
+function killLiveServers() { for (const kill of liveServers) kill(); liveServers.clear(); }
+process.once('exit', killLiveServers);
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.once(sig, () => { killLiveServers(); process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1)); });
+}
+
+/**
+ * Starts `$FORMA_BIN serve --demo` on a fresh SQLite database in a temp dir,
+ * on a port chosen by the OS. Resolves to { url, stop(), stderr() } once the
+ * server has printed « Forma écoute sur http://127.0.0.1:PORT ».
+ */
+export async function startServer() {
+  if (!existsSync(FORMA_BIN)) {
+    throw new Error(`Forma binary not found: ${FORMA_BIN} (set FORMA_BIN)`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'forma-e2e-'));
+  const db = `sqlite://${join(dir, 'forma.db')}`;
+  const args = ['serve', '--demo', '--db', db, '--addr', '127.0.0.1:0'];
+  const child = spawn(FORMA_BIN, args, {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+
+  let stdout = '';
+  let stderr = '';
+  let exited = null;
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (d) => { stderr += d; });
+  child.stdout.setEncoding('utf8');
+
+  const exitPromise = new Promise((res) => {
+    child.on('exit', (code, signal) => { exited = { code, signal }; res(exited); });
+  });
+
+  const cleanup = () => {
+    try { rmSync(dir, { recursive: true, force: true }); } catch { /* ignore */ }
+  };
+
+  const url = await new Promise((res, rej) => {
+    let done = false;
+    const finish = (err, value) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (err) rej(err); else res(value);
+    };
+    let buf = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (done) return;
+      buf += d;
+      let nl;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl).replace(/\r$/, '');
+        buf = buf.slice(nl + 1);
+        const m = READY_RE.exec(line);
+        if (m) return finish(null, m[1]);
+      }
+    });
+    child.on('error', (e) => finish(new Error(`cannot start ${FORMA_BIN}: ${e.message}`)));
+    exitPromise.then(({ code, signal }) => finish(new Error(
+      `Forma exited before listening (code ${code}, signal ${signal}).\n` +
+      `command: ${FORMA_BIN} ${args.join(' ')}\n` +
+      `--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`)));
+    const timer = setTimeout(() => finish(new Error(
+      `Forma did not print « Forma écoute sur http://127.0.0.1:PORT » within ` +
+      `${START_TIMEOUT_MS / 1000} s.\ncommand: ${FORMA_BIN} ${args.join(' ')}\n` +
+      `--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`)), START_TIMEOUT_MS);
+  }).catch(async (e) => {
+    if (!exited) { child.kill('SIGKILL'); await exitPromise; }
+    cleanup();
+    throw e;
+  });
+
+  // Keep draining stdout so the server never blocks on a full pipe.
+  child.stdout.resume();
+  // Never leave the server behind, even if the test process ends abruptly.
+  const killOnExit = () => { if (!exited) child.kill('SIGKILL'); cleanup(); };
+  liveServers.add(killOnExit);
+
+  let stopped = false;
+  async function stop() {
+    if (stopped) return;
+    stopped = true;
+    liveServers.delete(killOnExit);
+    if (!exited) {
+      child.kill('SIGTERM');
+      const t = setTimeout(() => { if (!exited) child.kill('SIGKILL'); }, 5_000);
+      await exitPromise;
+      clearTimeout(t);
+    }
+    cleanup();
+  }
+
+  return { url, dir, stop, stderr: () => stderr, stdout: () => stdout };
+}
+
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/** Launches Debian's Chromium through playwright-core (never a downloaded browser). */
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM_BIN,
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+}
+
+/** Desktop and phone contexts. bypassCSP lets axe-core be injected despite `script-src 'self'`. */
+export const DESKTOP = { viewport: { width: 1280, height: 800 } };
+export const PHONE = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 3,
+  isMobile: true,
+  hasTouch: true,
+  userAgent:
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 ' +
+    '(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1',
+};
+
+export async function newContext(browser, baseURL, options = {}) {
+  return browser.newContext({ baseURL, bypassCSP: true, locale: 'fr-FR', ...options });
+}
+
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** Formats axe violations, one line per offending node. */
+export function formatViolations(violations) {
+  const lines = [];
+  for (const v of violations) {
+    lines.push(`- [${v.impact ?? 'n/a'}] ${v.id}: ${v.help} (${v.helpUrl})`);
+    for (const n of v.nodes) {
+      const target = n.target.map((t) => (Array.isArray(t) ? t.join(' >> ') : t)).join(' | ');
+      lines.push(`    target: ${target}`);
+      if (n.failureSummary) {
+        lines.push(`      ${n.failureSummary.replace(/\n\s*/g, ' / ')}`);
+      }
+    }
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Saves a full-page screenshot to test-results/<name>.png, injects axe-core
+ * and runs the WCAG 2.0/2.1 A+AA rules; throws listing every violation.
+ * Returns the axe results.
+ */
+export async function checkA11y(page, name) {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const safe = name.replace(/[^A-Za-z0-9._-]+/g, '-');
+  await page.screenshot({ path: join(RESULTS_DIR, `${safe}.png`), fullPage: true });
+  const hasAxe = await page.evaluate(() => typeof window.axe !== 'undefined');
+  if (!hasAxe) await page.addScriptTag({ path: AXE_PATH });
+  const results = await page.evaluate(async (values) => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: { type: 'tag', values } });
+    return {
+      violations: r.violations.map((v) => ({
+        id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+        nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+      })),
+      passes: r.passes.length,
+      incomplete: r.incomplete.length,
+    };
+  }, AXE_TAGS);
+  if (results.violations.length > 0) {
+    const count = results.violations.reduce((s, v) => s + v.nodes.length, 0);
+    throw new Error(
+      `axe: ${results.violations.length} rule(s) violated (${count} node(s)) on « ${name} » ` +
+      `(${page.url()}):\n${formatViolations(results.violations)}`);
+  }
+  return results;
+}
+
+/** For text comparisons: lower-case, typographic apostrophes as ', every run of spaces (incl. no-break) as one. */
+export function norm(s) {
+  return String(s ?? '')
+    .replace(/[\u2018\u2019\u02BC\u2032`´]/g, "'")
+    .replace(/[\u00A0\u202F\s]+/g, ' ')
+    .trim()
+    .toLocaleLowerCase('fr');
+}
