@@ -1,1 +1,62 @@
+//! Forma's storage: one concrete [`Store`] over SQLite (embedded default) or PostgreSQL
+//! (multi-node), chosen from the database URL. Handlers never see the backend.
+//!
+//! SQL text is shared between backends (`$1…$n` bind on both); the [`on_pool!`] macro expands a
+//! body once per backend so that each gets its own typed pool. Every write runs in a transaction
+//! that also appends to the audit log.
 
+mod audit;
+mod connect;
+mod error;
+mod programs;
+mod sessions;
+#[doc(hidden)]
+pub mod testing;
+
+pub use audit::AuditEvent;
+pub use connect::{Backend, BackendKind};
+pub use error::StoreError;
+pub use programs::{CategoryCount, ImportSummary, ProgramFilter, ProgramPage, ProgramSummary, StoredProgram};
+pub use sessions::{SessionSummary, UpcomingDay};
+
+/// Expands `$body` once for each backend with `$pool` bound to its typed pool.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.backend {
+            $crate::connect::Backend::Sqlite($pool) => $body,
+            $crate::connect::Backend::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// The application's storage.
+#[derive(Clone, Debug)]
+pub struct Store {
+    backend: Backend,
+}
+
+impl Store {
+    pub fn kind(&self) -> BackendKind {
+        match self.backend {
+            Backend::Sqlite(_) => BackendKind::Sqlite,
+            Backend::Postgres(_) => BackendKind::Postgres,
+        }
+    }
+
+    /// Answers when the database does.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("SELECT 1").execute(pool).await?;
+            Ok(())
+        })
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await)
+    }
+}
+
+fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}

@@ -1,0 +1,13 @@
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("adresse de base de données invalide « {0} » : attendu sqlite://FICHIER ou postgres://…")]
+    BadUrl(String),
+    #[error("base de données : {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration du schéma : {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("fiche enregistrée illisible ({slug}) : {source}")]
+    Corrupt { slug: String, source: serde_json::Error },
+    #[error("formation introuvable : {0}")]
+    UnknownProgram(String),
+}

@@ -1,0 +1,318 @@
+//! Program sheets: import (all-or-nothing, re-import updates), listing, reading.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use forma_domain::{Program, ProgramKind, Slug};
+use serde::Serialize;
+use sqlx::types::Json;
+
+use crate::audit::record;
+use crate::{Store, StoreError, now, on_pool};
+
+/// What an import run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ImportSummary {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ProgramFilter {
+    pub category: Option<String>,
+    pub kind: Option<ProgramKind>,
+    /// 1-based.
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// One line of the catalogue listing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProgramSummary {
+    pub slug: String,
+    pub title: String,
+    pub kind: ProgramKind,
+    pub category_slug: Option<String>,
+    pub category: Option<String>,
+    pub updated_on: Option<NaiveDate>,
+    pub duration_days: Option<u32>,
+    pub total_hours: Option<u32>,
+    pub audience: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProgramPage {
+    pub items: Vec<ProgramSummary>,
+    pub total: u64,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredProgram {
+    pub program: Program,
+    pub category_slug: Option<String>,
+    pub version: i64,
+    pub modified_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct CategoryCount {
+    pub slug: String,
+    pub name: String,
+    pub programs: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ListedRow {
+    body: Json<Program>,
+    category_slug: Option<String>,
+    category_name: Option<String>,
+}
+
+impl From<ListedRow> for ProgramSummary {
+    fn from(row: ListedRow) -> Self {
+        let p = row.body.0;
+        ProgramSummary {
+            total_hours: p.total_hours(),
+            slug: p.slug.to_string(),
+            title: p.title,
+            kind: p.kind,
+            category_slug: row.category_slug,
+            category: row.category_name,
+            updated_on: p.updated_on,
+            duration_days: p.duration.days,
+            audience: p.audience,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ExistingRow {
+    id: i64,
+    current_version: i64,
+    body: Json<serde_json::Value>,
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredRow {
+    body: Json<Program>,
+    category_slug: Option<String>,
+    current_version: i64,
+    modified_at: DateTime<Utc>,
+}
+
+/// French titles sort without regard to accents or case, the same on both backends.
+fn sort_key(title: &str) -> String {
+    deunicode::deunicode(title).to_lowercase()
+}
+
+pub(crate) fn category_slug(name: &str) -> String {
+    Slug::from_title(name).map(|s| s.to_string()).unwrap_or_else(|| "sans-categorie".into())
+}
+
+impl Store {
+    /// Writes a whole import run in one transaction: either every sheet is stored or none is.
+    /// A sheet whose slug exists is updated (new version) when its content changed.
+    pub async fn import_programs(&self, programs: &[Program], actor: &str) -> Result<ImportSummary, StoreError> {
+        on_pool!(self, pool => {
+            let mut summary = ImportSummary::default();
+            let mut tx = pool.begin().await?;
+            for program in programs {
+                let body = serde_json::to_value(program).map_err(|source| StoreError::Corrupt { slug: program.slug.to_string(), source })?;
+                let category_id: Option<i64> = match &program.category {
+                    Some(name) => Some(
+                        sqlx::query_scalar(
+                            "INSERT INTO categories (slug, name) VALUES ($1, $2) \
+                             ON CONFLICT (slug) DO UPDATE SET name = excluded.name RETURNING id",
+                        )
+                        .bind(category_slug(name))
+                        .bind(name)
+                        .fetch_one(&mut *tx)
+                        .await?,
+                    ),
+                    None => None,
+                };
+                let existing = sqlx::query_as::<_, ExistingRow>("SELECT id, current_version, body FROM programs WHERE slug = $1")
+                    .bind(program.slug.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let at = now();
+                let (id, version, before) = match existing {
+                    Some(row) if row.body.0 == body => {
+                        summary.unchanged += 1;
+                        continue;
+                    }
+                    Some(row) => {
+                        sqlx::query(
+                            "UPDATE programs SET title = $1, sort_key = $2, kind = $3, category_id = $4, updated_on = $5, \
+                             current_version = $6, body = $7, modified_at = $8, status = 'published' WHERE id = $9",
+                        )
+                        .bind(&program.title)
+                        .bind(sort_key(&program.title))
+                        .bind(program.kind.as_str())
+                        .bind(category_id)
+                        .bind(program.updated_on)
+                        .bind(row.current_version + 1)
+                        .bind(Json(&body))
+                        .bind(at)
+                        .bind(row.id)
+                        .execute(&mut *tx)
+                        .await?;
+                        summary.updated += 1;
+                        (row.id, row.current_version + 1, Some(row.body.0))
+                    }
+                    None => {
+                        let id: i64 = sqlx::query_scalar(
+                            "INSERT INTO programs (slug, title, sort_key, kind, category_id, status, updated_on, current_version, body, created_at, modified_at) \
+                             VALUES ($1, $2, $3, $4, $5, 'published', $6, 1, $7, $8, $8) RETURNING id",
+                        )
+                        .bind(program.slug.as_str())
+                        .bind(&program.title)
+                        .bind(sort_key(&program.title))
+                        .bind(program.kind.as_str())
+                        .bind(category_id)
+                        .bind(program.updated_on)
+                        .bind(Json(&body))
+                        .bind(at)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        summary.created += 1;
+                        (id, 1, None)
+                    }
+                };
+                sqlx::query("INSERT INTO program_versions (program_id, number, body, created_at, created_by) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(id)
+                    .bind(version)
+                    .bind(Json(&body))
+                    .bind(at)
+                    .bind(actor)
+                    .execute(&mut *tx)
+                    .await?;
+                let action = if before.is_some() { "update" } else { "create" };
+                record!(tx, actor, "program", program.slug.as_str(), action, before, Some(body))?;
+            }
+            tx.commit().await?;
+            Ok(summary)
+        })
+    }
+
+    pub async fn list_programs(&self, filter: &ProgramFilter) -> Result<ProgramPage, StoreError> {
+        let per_page = filter.per_page.clamp(1, 200);
+        let page = filter.page.max(1);
+        let offset = i64::from(page - 1) * i64::from(per_page);
+        let kind = filter.kind.map(ProgramKind::as_str);
+        on_pool!(self, pool => {
+            let total: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM programs p LEFT JOIN categories c ON c.id = p.category_id \
+                 WHERE p.status = 'published' AND ($1 IS NULL OR c.slug = $1) AND ($2 IS NULL OR p.kind = $2)",
+            )
+            .bind(filter.category.as_deref())
+            .bind(kind)
+            .fetch_one(pool)
+            .await?;
+            let rows = sqlx::query_as::<_, ListedRow>(
+                "SELECT p.body, c.slug AS category_slug, c.name AS category_name \
+                 FROM programs p LEFT JOIN categories c ON c.id = p.category_id \
+                 WHERE p.status = 'published' AND ($1 IS NULL OR c.slug = $1) AND ($2 IS NULL OR p.kind = $2) \
+                 ORDER BY p.sort_key, p.id LIMIT $3 OFFSET $4",
+            )
+            .bind(filter.category.as_deref())
+            .bind(kind)
+            .bind(i64::from(per_page))
+            .bind(offset)
+            .fetch_all(pool)
+            .await?;
+            Ok(ProgramPage { items: rows.into_iter().map(ProgramSummary::from).collect(), total: total as u64, page, per_page })
+        })
+    }
+
+    /// Summaries of the given published sheets, in the order of `slugs` (search results).
+    pub async fn program_summaries(&self, slugs: &[String]) -> Result<Vec<ProgramSummary>, StoreError> {
+        let mut out = Vec::with_capacity(slugs.len());
+        for slug in slugs {
+            let row = on_pool!(self, pool => {
+                sqlx::query_as::<_, ListedRow>(
+                    "SELECT p.body, c.slug AS category_slug, c.name AS category_name \
+                     FROM programs p LEFT JOIN categories c ON c.id = p.category_id \
+                     WHERE p.status = 'published' AND p.slug = $1",
+                )
+                .bind(slug)
+                .fetch_optional(pool)
+                .await?
+            });
+            out.extend(row.map(ProgramSummary::from));
+        }
+        Ok(out)
+    }
+
+    /// A published sheet by its slug.
+    pub async fn program(&self, slug: &str) -> Result<Option<StoredProgram>, StoreError> {
+        let row = on_pool!(self, pool => {
+            sqlx::query_as::<_, StoredRow>(
+                "SELECT p.body, c.slug AS category_slug, p.current_version, p.modified_at \
+                 FROM programs p LEFT JOIN categories c ON c.id = p.category_id \
+                 WHERE p.status = 'published' AND p.slug = $1",
+            )
+            .bind(slug)
+            .fetch_optional(pool)
+            .await?
+        });
+        Ok(row.map(|r| StoredProgram {
+            program: r.body.0,
+            category_slug: r.category_slug,
+            version: r.current_version,
+            modified_at: r.modified_at,
+        }))
+    }
+
+    /// Every published sheet (search index, completeness report).
+    pub async fn all_programs(&self) -> Result<Vec<Program>, StoreError> {
+        let rows: Vec<Json<Program>> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT body FROM programs WHERE status = 'published' ORDER BY sort_key, id")
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows.into_iter().map(|j| j.0).collect())
+    }
+
+    pub async fn count_programs(&self) -> Result<u64, StoreError> {
+        let n: i64 = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM programs").fetch_one(pool).await?
+        });
+        Ok(n as u64)
+    }
+
+    /// Categories that hold at least one published sheet, by name.
+    pub async fn categories(&self) -> Result<Vec<CategoryCount>, StoreError> {
+        on_pool!(self, pool => {
+            Ok(sqlx::query_as::<_, CategoryCount>(
+                "SELECT c.slug, c.name, COUNT(p.id) AS programs FROM categories c \
+                 JOIN programs p ON p.category_id = c.id AND p.status = 'published' \
+                 GROUP BY c.slug, c.name ORDER BY c.name",
+            )
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+
+    /// How many versions a sheet has had (1 after its first import).
+    pub async fn program_version_count(&self, slug: &str) -> Result<i64, StoreError> {
+        on_pool!(self, pool => {
+            Ok(sqlx::query_scalar(
+                "SELECT COUNT(*) FROM program_versions v JOIN programs p ON p.id = v.program_id WHERE p.slug = $1",
+            )
+            .bind(slug)
+            .fetch_one(pool)
+            .await?)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sort_key_folds_french() {
+        assert_eq!(super::sort_key("Écrits professionnels"), "ecrits professionnels");
+        assert!(super::sort_key("Élan") < super::sort_key("Fin"));
+    }
+}

@@ -1,0 +1,48 @@
+//! Fresh databases for tests: a temporary SQLite file always, and a new PostgreSQL database when
+//! `FORMA_TEST_POSTGRES_URL` names a server (CI sets it).
+
+use rand::Rng;
+use sqlx::Connection;
+
+/// The environment variable that turns the PostgreSQL half of the suite on.
+pub const POSTGRES_ENV: &str = "FORMA_TEST_POSTGRES_URL";
+
+/// Creates an empty database on the server at `admin_url` and returns its URL.
+pub async fn fresh_postgres_url(admin_url: &str) -> Result<String, sqlx::Error> {
+    let name = format!("forma_test_{:016x}", rand::rng().random::<u64>());
+    let mut conn = sqlx::PgConnection::connect(admin_url).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await?;
+    conn.close().await?;
+    let base = admin_url.split('?').next().unwrap_or(admin_url);
+    let server = base.rsplit_once('/').map_or(base, |(server, _)| server);
+    Ok(format!("{server}/{name}"))
+}
+
+/// Drops a database made by [`fresh_postgres_url`].
+pub async fn drop_postgres_database(admin_url: &str, url: &str) -> Result<(), sqlx::Error> {
+    let Some((_, name)) = url.rsplit_once('/') else { return Ok(()) };
+    if !name.starts_with("forma_test_") {
+        return Ok(());
+    }
+    let mut conn = sqlx::PgConnection::connect(admin_url).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut conn).await?;
+    conn.close().await
+}
+
+/// The database URLs a test should run against: SQLite in `dir`, plus PostgreSQL when configured.
+pub async fn test_database_urls(dir: &std::path::Path) -> Vec<String> {
+    let mut urls = vec![format!("sqlite://{}", dir.join("forma.db").display())];
+    if let Ok(admin) = std::env::var(POSTGRES_ENV) {
+        urls.push(fresh_postgres_url(&admin).await.expect("create a PostgreSQL test database"));
+    }
+    urls
+}
+
+/// Drops the PostgreSQL databases among `urls`.
+pub async fn cleanup(urls: &[String]) {
+    if let Ok(admin) = std::env::var(POSTGRES_ENV) {
+        for url in urls.iter().filter(|u| u.starts_with("postgres")) {
+            let _ = drop_postgres_database(&admin, url).await;
+        }
+    }
+}
