@@ -1,0 +1,97 @@
+use forma_domain::parse_catalogue_page;
+use proptest::prelude::*;
+
+use super::*;
+
+const SEED: &str = include_str!("../../../fixtures/seed/caf03-ctg-acculturation.txt");
+
+fn catalogue() -> Vec<Program> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../forma/demo/catalogue");
+    let mut all = vec![parse_catalogue_page(SEED).unwrap()];
+    for entry in std::fs::read_dir(dir).unwrap() {
+        all.push(parse_catalogue_page(&std::fs::read_to_string(entry.unwrap().path()).unwrap()).unwrap());
+    }
+    all
+}
+
+fn index() -> (SearchIndex, String) {
+    let all = catalogue();
+    let seed_slug = all[0].slug.to_string();
+    let index = SearchIndex::new().unwrap();
+    index.rebuild(&all).unwrap();
+    (index, seed_slug)
+}
+
+#[test]
+fn accent_and_plural_insensitive_queries_find_the_seed() {
+    let (index, seed) = index();
+    for q in ["equipes pluridisciplinaires", "conventions territoriales", "acculturation", "Équipe pluridisciplinaire", "ACCULTURATION CTG"] {
+        let results = index.search(q, 0, 50).unwrap();
+        assert!(results.hits.iter().any(|h| h.slug == seed), "{q} finds the seed sheet");
+    }
+}
+
+#[test]
+fn excerpts_are_highlighted_and_escaped() {
+    let (index, seed) = index();
+    let results = index.search("acculturation", 0, 10).unwrap();
+    let hit = results.hits.iter().find(|h| h.slug == seed).unwrap();
+    assert!(hit.excerpt_html.contains("<mark>"), "{}", hit.excerpt_html);
+    assert!(!hit.excerpt_html.contains("<script"));
+}
+
+#[test]
+fn title_matches_rank_above_body_matches() {
+    let (index, _) = index();
+    // « tension » is in a title (accueil en situation de tension) and in other sheets' bodies.
+    let results = index.search("tension", 0, 50).unwrap();
+    assert!(results.total >= 2, "{results:?}");
+    let first_title_rank = results.hits.iter().position(|h| h.title.to_lowercase().contains("tension")).unwrap();
+    let first_body_only = results.hits.iter().position(|h| !h.title.to_lowercase().contains("tension")).unwrap();
+    assert!(first_title_rank < first_body_only);
+}
+
+#[test]
+fn hopeless_and_empty_queries_return_nothing_without_error() {
+    let (index, _) = index();
+    assert_eq!(index.search("", 0, 10).unwrap().total, 0);
+    assert_eq!(index.search("  ::: \"\" ", 0, 10).unwrap().total, 0);
+    assert_eq!(index.search("zzzzqqq", 0, 10).unwrap().total, 0);
+    assert!(index.search("title:acculturation AND (", 0, 10).unwrap().total > 0);
+}
+
+#[test]
+fn upsert_replaces_a_sheet() {
+    let (index, _) = index();
+    let n = index.len();
+    let mut p = catalogue().remove(0);
+    p.title = "Titre entièrement nouveau xylophone".into();
+    index.upsert(&[p]).unwrap();
+    assert_eq!(index.len(), n);
+    assert_eq!(index.search("xylophone", 0, 10).unwrap().total, 1);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn accented_and_folded_queries_match_the_same_sheets(word in prop::sample::select(vec![
+        "sécurité", "équipe", "territoire", "élaborer", "réunion", "médiation", "accompagnement", "démarche", "ressources",
+    ])) {
+        let index = SearchIndex::new().unwrap();
+        index.rebuild(&catalogue()[..8]).unwrap();
+        let folded = deunicode_word(word);
+        let a: Vec<String> = index.search(word, 0, 100).unwrap().hits.into_iter().map(|h| h.slug).collect();
+        let b: Vec<String> = index.search(&folded, 0, 100).unwrap().hits.into_iter().map(|h| h.slug).collect();
+        prop_assert_eq!(a, b);
+    }
+}
+
+fn deunicode_word(w: &str) -> String {
+    w.chars()
+        .map(|c| match c {
+            'é' | 'è' | 'ê' => 'e',
+            'à' | 'â' => 'a',
+            c => c,
+        })
+        .collect()
+}
