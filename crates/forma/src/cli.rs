@@ -1,0 +1,64 @@
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::commands;
+
+/// Forma : gestion des formations d'un organisme de formation (catalogue, sessions, Qualiopi).
+#[derive(Debug, Parser)]
+#[command(name = "forma", version, about)]
+pub struct Cli {
+    /// Base de données : sqlite://FICHIER (créé s'il n'existe pas) ou postgres://…
+    #[arg(long, global = true, env = "FORMA_DATABASE_URL", default_value = "sqlite://forma.db")]
+    pub db: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Démarre le site public et l'API.
+    Serve {
+        /// Adresse d'écoute (port 0 : un port libre est choisi et affiché).
+        #[arg(long, env = "FORMA_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Charge le catalogue de démonstration si la base est vide.
+        #[arg(long)]
+        demo: bool,
+        /// Adresse publique du site (https://…), acceptée comme origine des formulaires.
+        #[arg(long, env = "FORMA_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// Nom de l'organisme de formation affiché sur les pages.
+        #[arg(long, env = "FORMA_ORGANISATION_NAME", default_value = "EGOC")]
+        organisation: String,
+    },
+    /// Importe des pages de catalogue (format de la fiche d'origine) ; tout ou rien.
+    Import {
+        /// Fichiers texte à importer.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Vérifie l'indicateur 1 Qualiopi de chaque fiche : éléments manquants, MAJ de plus de 12 mois.
+    Check {
+        /// Date de référence (AAAA-MM-JJ), aujourd'hui par défaut.
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+        /// Sortie JSON (une ligne par fiche) plutôt que texte.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Charge les données de démonstration (catalogue et sessions) ; sans effet si déjà chargées.
+    Demo,
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve { addr, demo, public_url, organisation } => {
+            commands::serve::run(&cli.db, addr, demo, public_url, organisation).await
+        }
+        Command::Import { files } => commands::import::run(&cli.db, &files).await,
+        Command::Check { today, json } => commands::check::run(&cli.db, today, json).await,
+        Command::Demo => commands::demo::run(&cli.db).await,
+    }
+}

@@ -1,0 +1,113 @@
+//! Demo data: the seed page (the real CAF de l'Allier action), the demo catalogue written for
+//! Forma, and dated INTER sessions in the coming months, so that `forma serve --demo` shows
+//! every capability without setup.
+
+use anyhow::Context;
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
+use forma_domain::session::{NewSession, SessionDay};
+use forma_domain::{Program, ProgramKind, parse_catalogue_page};
+use forma_store::Store;
+
+include!(concat!(env!("OUT_DIR"), "/demo_pages.rs"));
+
+pub const SEED_PAGE: &str = include_str!("../../../fixtures/seed/caf03-ctg-acculturation.txt");
+
+const ACTOR: &str = "demo";
+
+/// The seed and the demo catalogue, parsed.
+pub fn catalogue() -> anyhow::Result<Vec<Program>> {
+    let mut programs = vec![parse_catalogue_page(SEED_PAGE).context("page d'origine")?];
+    for (name, text) in DEMO_PAGES {
+        programs.push(parse_catalogue_page(text).with_context(|| format!("page de démonstration {name}"))?);
+    }
+    Ok(programs)
+}
+
+fn next_weekday(mut date: NaiveDate) -> NaiveDate {
+    while matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
+        date += Duration::days(1);
+    }
+    date
+}
+
+/// Consecutive working days from `start`.
+fn working_days(start: NaiveDate, count: u32, place: &str, program: &Program) -> Vec<SessionDay> {
+    let start_time = program.practical.daily_start.unwrap_or(NaiveTime::from_hms_opt(9, 0, 0).expect("valid"));
+    let end_time = program.practical.daily_end.unwrap_or(NaiveTime::from_hms_opt(17, 0, 0).expect("valid"));
+    let mut days = Vec::new();
+    let mut date = next_weekday(start);
+    while days.len() < count as usize {
+        days.push(SessionDay { date, start: start_time, end: end_time, place: place.to_owned() });
+        date = next_weekday(date + Duration::days(1));
+    }
+    days
+}
+
+/// INTER sessions spread over the next months, relative to `today` so that the demo always
+/// shows upcoming dates; plus the seed's own action (INTRA, 2019), which is never public.
+pub fn sessions(programs: &[Program], today: NaiveDate) -> Vec<(String, NewSession)> {
+    let mut out = Vec::new();
+    let inter: Vec<&Program> = programs.iter().filter(|p| p.kind == ProgramKind::Inter).collect();
+    for (i, p) in inter.iter().enumerate().take(14) {
+        let places = if p.practical.places.is_empty() { vec!["Moulins".to_owned()] } else { p.practical.places.clone() };
+        let place = &places[i % places.len()];
+        let start = today + Duration::days(10 + 9 * i as i64);
+        let days = p.duration.days.unwrap_or(1).clamp(1, 5);
+        let capacity = p.headcount.max.or(Some(12));
+        out.push((p.slug.to_string(), NewSession { kind: ProgramKind::Inter, capacity, days: working_days(start, days, place, p) }));
+        if i % 3 == 0 {
+            let later = today + Duration::days(100 + 7 * i as i64);
+            let other = &places[(i + 1) % places.len()];
+            out.push((p.slug.to_string(), NewSession { kind: ProgramKind::Inter, capacity, days: working_days(later, days, other, p) }));
+        }
+    }
+    if let Some(seed) = programs.first() {
+        let day1 = NaiveDate::from_ymd_opt(2019, 3, 22).expect("valid");
+        out.push((seed.slug.to_string(), NewSession { kind: ProgramKind::Intra, capacity: Some(40), days: working_days(day1, 1, "Moulins", seed) }));
+    }
+    out
+}
+
+/// Loads the demo into the store. Importing is idempotent; sessions are added only to a base
+/// that has none, so running it twice changes nothing.
+pub async fn load(store: &Store) -> anyhow::Result<String> {
+    let programs = catalogue()?;
+    let summary = store.import_programs(&programs, ACTOR).await?;
+    let today = chrono::Local::now().date_naive();
+    let mut created = 0;
+    if store.upcoming_sessions(NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid"), None, false, 1).await?.is_empty() {
+        for (slug, session) in sessions(&programs, today) {
+            let session = session.validated().map_err(|e| anyhow::anyhow!("session de démonstration : {e}"))?;
+            store.create_session(&slug, session, ACTOR).await?;
+            created += 1;
+        }
+    }
+    Ok(format!(
+        "Démonstration : {} fiches ({} créées, {} inchangées), {created} sessions ajoutées",
+        programs.len(),
+        summary.created,
+        summary.unchanged
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_catalogue_is_large_and_varied() {
+        let programs = catalogue().unwrap();
+        assert!(programs.len() >= 30);
+        let mut categories: Vec<_> = programs.iter().filter_map(|p| p.category.clone()).collect();
+        categories.sort();
+        categories.dedup();
+        assert!(categories.len() >= 5);
+        let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+        let sessions = sessions(&programs, today);
+        assert!(sessions.iter().filter(|(_, s)| s.kind == ProgramKind::Inter && s.days[0].date > today).count() >= 10);
+        for (_, s) in &sessions {
+            assert!(s.days.iter().all(|d| !matches!(d.date.weekday(), Weekday::Sat | Weekday::Sun)));
+            assert!(s.clone().validated().is_ok());
+        }
+    }
+}

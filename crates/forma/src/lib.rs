@@ -1,0 +1,8 @@
+//! The `forma` binary's commands: serve, import, check, demo.
+
+pub mod cli;
+mod commands;
+pub mod demo;
+pub mod telemetry;
+
+pub use commands::serve::start;

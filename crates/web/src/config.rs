@@ -1,0 +1,23 @@
+use std::net::SocketAddr;
+
+/// What the web layer needs to know about its deployment.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Where to listen; port 0 picks a free port (tests).
+    pub addr: SocketAddr,
+    /// The public address users reach (`https://formation.example.org`), trusted for
+    /// cross-origin checks behind a reverse proxy.
+    pub public_url: Option<String>,
+    /// The training organisation's name, shown on every page.
+    pub organisation_name: String,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: None,
+            organisation_name: "EGOC".to_owned(),
+        }
+    }
+}

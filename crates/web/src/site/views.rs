@@ -1,0 +1,94 @@
+//! Values formatted for French readers.
+
+use forma_domain::french_date::long_date;
+use forma_domain::program::Delay;
+use forma_store::SessionSummary;
+
+/// A session as a line of a list or table.
+pub struct SessionView {
+    pub program_slug: String,
+    pub program_title: String,
+    pub dates: String,
+    pub hours: String,
+    pub places: String,
+    pub seats: String,
+    pub access_delay: String,
+}
+
+/// « le 1er février 2027 », « du 8 au 9 avril 2027 », « 3 journées du 8 avril au 2 juin 2027 ».
+pub fn dates_label(session: &SessionSummary) -> String {
+    let (Some(first), Some(last)) = (session.days.first(), session.days.last()) else { return String::new() };
+    let (first, last) = (first.date, last.date);
+    let n = session.days.len();
+    let span = if first == last {
+        format!("le {}", long_date(first))
+    } else {
+        let full_first = long_date(first);
+        let short_first = if chrono::Datelike::year(&first) == chrono::Datelike::year(&last) {
+            full_first.rsplit_once(' ').map_or(full_first.clone(), |(head, _)| head.to_owned())
+        } else {
+            full_first
+        };
+        format!("du {short_first} au {}", long_date(last))
+    };
+    let consecutive = session.days.windows(2).all(|w| w[0].date.succ_opt() == Some(w[1].date));
+    if n > 1 && !consecutive { format!("{n} journées, {span}") } else { span }
+}
+
+fn time_label(t: chrono::NaiveTime) -> String {
+    use chrono::Timelike;
+    if t.minute() == 0 { format!("{} h", t.hour()) } else { format!("{} h {:02}", t.hour(), t.minute()) }
+}
+
+pub fn hours_label(session: &SessionSummary) -> String {
+    let mut labels: Vec<String> = session.days.iter().map(|d| format!("{} – {}", time_label(d.start), time_label(d.end))).collect();
+    labels.dedup();
+    labels.join(" ; ")
+}
+
+pub fn places_label(session: &SessionSummary) -> String {
+    let mut places: Vec<&str> = Vec::new();
+    for d in &session.days {
+        if !places.contains(&d.place.as_str()) {
+            places.push(&d.place);
+        }
+    }
+    places.join(", ")
+}
+
+pub fn seats_label(seats: Option<u32>) -> String {
+    match seats {
+        None => String::new(),
+        Some(0) => "complet".into(),
+        Some(1) => "1 place disponible".into(),
+        Some(n) => format!("{n} places disponibles"),
+    }
+}
+
+pub fn delay_label(delay: Option<Delay>) -> String {
+    delay.map(|d| d.label()).unwrap_or_else(|| "nous consulter".into())
+}
+
+pub fn session_view(session: &SessionSummary, access_delay: Option<Delay>) -> SessionView {
+    SessionView {
+        program_slug: session.program_slug.clone(),
+        program_title: session.program_title.clone(),
+        dates: dates_label(session),
+        hours: hours_label(session),
+        places: places_label(session),
+        seats: seats_label(session.seats_left),
+        access_delay: delay_label(access_delay),
+    }
+}
+
+/// « 2 jours (14 h) ».
+pub fn duration_label(days: Option<u32>, hours: Option<u32>) -> String {
+    match (days, hours) {
+        (Some(1), Some(h)) => format!("1 jour ({h} h)"),
+        (Some(d), Some(h)) => format!("{d} jours ({h} h)"),
+        (Some(1), None) => "1 jour".into(),
+        (Some(d), None) => format!("{d} jours"),
+        (None, Some(h)) => format!("{h} h"),
+        (None, None) => String::new(),
+    }
+}
