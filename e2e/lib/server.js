@@ -19,6 +19,25 @@ export const CHROMIUM_BIN = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 const START_TIMEOUT_MS = Number(process.env.FORMA_START_TIMEOUT_MS) || 60_000;
 const READY_RE = /^Forma écoute sur (http:\/\/127\.0\.0\.1:\d+)\s*$/;
 
+// sh -c GUARD forma ARGS…: runs forma (stdin /dev/null), forwards SIGTERM to
+// it, waits for it, removes the temp dir and exits with forma's status. A
+// watcher ends forma as soon as the guard's stdin closes, i.e. when this Node
+// process is gone, however it died.
+const GUARD = `
+exec 3<&0
+"$0" "$@" </dev/null &
+pid=$!
+( trap '' TERM; read -r _ <&3; kill -TERM "$pid"; sleep 10; kill -KILL "$pid" ) >/dev/null 2>&1 &
+guard=$!
+exec 3<&-
+trap 'kill -TERM "$pid" 2>/dev/null' TERM INT HUP
+wait "$pid"; st=$?
+while kill -0 "$pid" 2>/dev/null; do wait "$pid"; st=$?; done
+kill -KILL "$guard" 2>/dev/null
+case "$FORMA_E2E_TMP" in */forma-e2e-*) rm -rf -- "$FORMA_E2E_TMP" ;; esac
+exit "$st"
+`;
+
 const liveServers = new Set();
 function killLiveServers() { for (const kill of liveServers) kill(); liveServers.clear(); }
 process.once('exit', killLiveServers);
@@ -38,11 +57,18 @@ export async function startServer() {
   const dir = mkdtempSync(join(tmpdir(), 'forma-e2e-'));
   const db = `sqlite://${join(dir, 'forma.db')}`;
   const args = ['serve', '--demo', '--db', db, '--addr', '127.0.0.1:0'];
-  const child = spawn(FORMA_BIN, args, {
+  // The server runs under a tiny sh guard, leader of its own process group:
+  // stop() signals the whole group, and should this process die abruptly
+  // (even by SIGKILL) the guard sees its stdin close and ends the server.
+  const child = spawn('/bin/sh', ['-c', GUARD, FORMA_BIN, ...args], {
     cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
+    detached: true,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1', FORMA_E2E_TMP: dir },
   });
+  const signalGroup = (sig) => {
+    try { process.kill(-child.pid, sig); } catch { /* already gone */ }
+  };
 
   let stdout = '';
   let stderr = '';
@@ -56,6 +82,7 @@ export async function startServer() {
   });
 
   const cleanup = () => {
+    try { child.stdin.destroy(); } catch { /* ignore */ }
     try { rmSync(dir, { recursive: true, force: true }); } catch { /* ignore */ }
   };
 
@@ -90,7 +117,8 @@ export async function startServer() {
       `${START_TIMEOUT_MS / 1000} s.\ncommand: ${FORMA_BIN} ${args.join(' ')}\n` +
       `--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`)), START_TIMEOUT_MS);
   }).catch(async (e) => {
-    if (!exited) { child.kill('SIGKILL'); await exitPromise; }
+    signalGroup('SIGKILL');
+    if (!exited) await exitPromise;
     cleanup();
     throw e;
   });
@@ -98,7 +126,7 @@ export async function startServer() {
   // Keep draining stdout so the server never blocks on a full pipe.
   child.stdout.resume();
   // Never leave the server behind, even if the test process ends abruptly.
-  const killOnExit = () => { if (!exited) child.kill('SIGKILL'); cleanup(); };
+  const killOnExit = () => { signalGroup('SIGKILL'); cleanup(); };
   liveServers.add(killOnExit);
 
   let stopped = false;
@@ -106,12 +134,12 @@ export async function startServer() {
     if (stopped) return;
     stopped = true;
     liveServers.delete(killOnExit);
-    if (!exited) {
-      child.kill('SIGTERM');
-      const t = setTimeout(() => { if (!exited) child.kill('SIGKILL'); }, 5_000);
-      await exitPromise;
-      clearTimeout(t);
-    }
+    // SIGTERM to the guard, which forwards it to forma and waits for it.
+    if (!exited) child.kill('SIGTERM');
+    const t = setTimeout(() => signalGroup('SIGKILL'), 5_000);
+    if (!exited) await exitPromise;
+    clearTimeout(t);
+    signalGroup('SIGKILL'); // whatever may be left in the group
     cleanup();
   }
 

@@ -3,6 +3,7 @@
 pub mod cli;
 mod commands;
 pub mod demo;
+pub use demo::DEMO_PAGES;
 pub mod telemetry;
 
 pub use commands::serve::start;

@@ -40,6 +40,8 @@ pub struct Hit {
 pub struct SearchResults {
     pub total: usize,
     pub hits: Vec<Hit>,
+    /// No sheet holds every word: these hold at least one.
+    pub partial: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -132,10 +134,24 @@ impl SearchIndex {
         if cleaned.is_empty() {
             return Ok(SearchResults::default());
         }
+        // Sheets holding every word first; only when there is none, those holding some.
+        let all_words = self.run(&cleaned, true, offset, limit)?;
+        if all_words.total > 0 || !cleaned.contains(' ') {
+            return Ok(all_words);
+        }
+        let mut some_words = self.run(&cleaned, false, offset, limit)?;
+        some_words.partial = some_words.total > 0;
+        Ok(some_words)
+    }
+
+    fn run(&self, cleaned: &str, all_words: bool, offset: usize, limit: usize) -> Result<SearchResults, SearchError> {
         let searcher = self.reader.searcher();
         let mut parser = QueryParser::for_index(&self.index, vec![self.fields.title, self.fields.body]);
         parser.set_field_boost(self.fields.title, TITLE_BOOST);
-        let (query, _) = parser.parse_query_lenient(&cleaned);
+        if all_words {
+            parser.set_conjunction_by_default();
+        }
+        let (query, _) = parser.parse_query_lenient(cleaned);
         let (top, total) = searcher.search(&query, &(TopDocs::with_limit(limit.max(1)).and_offset(offset).order_by_score(), Count))?;
         let mut snippets = SnippetGenerator::create(&searcher, &*query, self.fields.body)?;
         snippets.set_max_num_chars(220);
@@ -152,7 +168,7 @@ impl SearchIndex {
             };
             hits.push(Hit { slug: text_of(self.fields.slug), title: text_of(self.fields.title), excerpt_html, score });
         }
-        Ok(SearchResults { total, hits })
+        Ok(SearchResults { total, hits, partial: false })
     }
 }
 

@@ -32,6 +32,17 @@ fn accent_and_plural_insensitive_queries_find_the_seed() {
 }
 
 #[test]
+fn sheets_holding_every_word_come_first() {
+    let (index, seed) = index();
+    let results = index.search("equipes pluridisciplinaires", 0, 50).unwrap();
+    assert!(!results.partial);
+    assert!(results.hits.iter().position(|h| h.slug == seed).unwrap() < 3, "{:?}", results.hits.iter().map(|h| &h.slug).collect::<Vec<_>>());
+    let partial = index.search("acculturation zzzzqqq", 0, 50).unwrap();
+    assert!(partial.partial);
+    assert_eq!(partial.hits[0].slug, seed);
+}
+
+#[test]
 fn excerpts_are_highlighted_and_escaped() {
     let (index, seed) = index();
     let results = index.search("acculturation", 0, 10).unwrap();

@@ -219,6 +219,13 @@ impl PageBuilder {
 
     fn close(&mut self, section: Open) -> Result<(), ImportError> {
         let markdown = blocks::to_markdown(&section.paragraphs);
+        if markdown.is_empty() && section.kind == SectionKind::Content && !section.heading.is_empty() {
+            // A content heading whose text follows under a label line (« ANNEXE 1 … » then
+            // « Programme »): the heading is part of the page's structure.
+            self.content.push(TextSection::new(section.heading, String::new()));
+            self.content_days.push(None);
+            return Ok(());
+        }
         if markdown.is_empty() {
             // A sidebar heading repeated at the end of the page with no body is the same empty
             // field; record it once.

@@ -65,6 +65,7 @@ fn seed_structured_values() {
 fn seed_content_keeps_its_structure() {
     let p = seed();
     let headings: Vec<&str> = p.content.iter().map(|s| s.heading.as_str()).collect();
+    assert_eq!(p.content[0].heading, "ANNEXE 1 A LA CONVENTION EGOC / CAF de l'Allier N°26/19");
     for expected in ["Objectifs Généraux", "Public", "Contenu", "Journée 1 – le 22 mars 2019", "Méthodes pédagogiques", "Intervenant", "Contexte de la mission"] {
         assert!(headings.contains(&expected), "{expected} in {headings:?}");
     }

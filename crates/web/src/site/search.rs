@@ -27,6 +27,7 @@ struct SearchPage {
     layout: Layout,
     query: String,
     total: usize,
+    partial: bool,
     hits: Vec<Hit>,
     categories: Vec<CategoryCount>,
     page: u32,
@@ -63,6 +64,7 @@ pub async fn search(State(state): State<AppState>, query: Result<Query<SearchQue
         Ok::<_, SiteError>(SearchPage {
             layout,
             total: results.total,
+            partial: results.partial,
             hits: results.hits,
             categories,
             page,

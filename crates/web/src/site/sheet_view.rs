@@ -31,6 +31,9 @@ pub struct SheetView {
     pub objectives: Vec<String>,
     pub content: Vec<Section>,
     pub methods_html: Option<String>,
+    /// The content section that describes the methods (anchor id and heading), pointed to from
+    /// the « Méthodes mobilisées » heading that Qualiopi readers look for.
+    pub methods_link: Option<(String, String)>,
     pub evaluation: Vec<Item>,
     pub accessibility_html: Option<String>,
     pub access_delays_html: Option<String>,
@@ -209,6 +212,11 @@ impl SheetView {
                 .map(|(i, s)| Section { id: section_id(i), heading: s.heading.clone(), html: to_html(&s.markdown) })
                 .collect(),
             methods_html: p.methods.as_deref().map(to_html),
+            methods_link: p
+                .content
+                .iter()
+                .position(|s| s.role == Some(SectionRole::Methods))
+                .map(|i| (section_id(i), p.content[i].heading.clone())),
             evaluation: evaluation(p),
             accessibility_html: p.accessibility.as_deref().map(to_html),
             access_delays_html,

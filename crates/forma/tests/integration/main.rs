@@ -1,0 +1,8 @@
+//! Integration tests: the real server on a free port against a fresh database (SQLite, and
+//! PostgreSQL when FORMA_TEST_POSTGRES_URL is set), and the real `forma` binary.
+
+mod api;
+mod cli;
+mod helpers;
+mod security;
+mod site;

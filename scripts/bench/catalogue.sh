@@ -1,0 +1,457 @@
+#!/usr/bin/env bash
+# Catalogue benchmark: imports 10,000 generated sheets into a fresh SQLite base, serves them with
+# `forma serve` on loopback and measures with wrk a sheet page, a catalogue page and two searches,
+# then the same sheet HTML served as a static file by nginx (the reference). Reports import rate,
+# req/s, p99 latency, forma/nginx ratio and RSS, and records a dated section in BENCHMARKS.md.
+#
+#   bash scripts/bench/catalogue.sh            # from the repository root, no argument
+#
+# Environment (all optional):
+#   FORMA_BIN=path        use this binary instead of `cargo build --release -p forma`
+#   BENCH_SHEETS=10000    number of generated sheets
+#   WRK_THREADS=2 WRK_CONNECTIONS=32 WRK_DURATION=10 (seconds) WRK_WARMUP=2 (seconds)
+#   SEARCH_QUERY="accueil téléphonique"   HOPELESS_QUERY="xylophone quantique"
+#   BENCH_MD=BENCHMARKS.md   where to record the results ("" to skip)
+#   BENCH_STRICT=1        exit with status 2 when a target is missed
+#
+# Everything stays on 127.0.0.1, every step is bounded by a timeout, and the server, nginx and
+# the temporary directory are removed on exit, failure or interruption included.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$ROOT"
+
+SHEETS=${BENCH_SHEETS:-10000}
+WRK_THREADS=${WRK_THREADS:-2}
+WRK_CONNECTIONS=${WRK_CONNECTIONS:-32}
+WRK_DURATION=${WRK_DURATION:-10}
+WRK_WARMUP=${WRK_WARMUP:-2}
+SEARCH_QUERY=${SEARCH_QUERY:-accueil téléphonique}
+HOPELESS_QUERY=${HOPELESS_QUERY:-xylophone quantique}
+BENCH_MD=${BENCH_MD-$ROOT/BENCHMARKS.md}
+BENCH_STRICT=${BENCH_STRICT:-0}
+BUILD_TIMEOUT=${BUILD_TIMEOUT:-3600}
+
+# Targets.
+TARGET_RATIO=0.5      # forma sheet req/s >= 0.5 x nginx static req/s
+TARGET_SEARCH_P99=20  # ms
+TARGET_RSS=150        # MB
+
+log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+TMP=""
+SERVER_PID=""
+NGINX_PID=""
+POLICY_RC_CREATED=""
+
+# Stops one process we started: polite signal, then SIGTERM, then SIGKILL after a grace period.
+stop_pid() {
+    local pid=$1 first=$2
+    [[ -n $pid ]] || return 0
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+    kill "-$first" "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null || true; sleep 1; fi
+    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
+    wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    local rc=$?
+    set +e
+    trap - EXIT INT TERM
+    stop_pid "$SERVER_PID" INT   # forma stops gracefully on Ctrl-C
+    stop_pid "$NGINX_PID" TERM
+    [[ -n $POLICY_RC_CREATED ]] && rm -f /usr/sbin/policy-rc.d
+    [[ -n $TMP && -d $TMP ]] && rm -rf "$TMP"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------------------------------------
+# 1. Tools and binary
+# ---------------------------------------------------------------------------------------------
+as_root() {
+    if [[ $EUID -eq 0 ]]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "root needed for: $*"; fi
+}
+
+NGINX_BIN=$(command -v nginx || true)
+[[ -z $NGINX_BIN && -x /usr/sbin/nginx ]] && NGINX_BIN=/usr/sbin/nginx
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+[[ -n $NGINX_BIN ]] || missing+=(nginx-light)
+command -v curl >/dev/null || missing+=(curl)
+command -v python3 >/dev/null || missing+=(python3)
+if ((${#missing[@]})); then
+    log "installing ${missing[*]} (apt-get)"
+    # Keep the package's post-install from starting a system-wide nginx on port 80.
+    if [[ $EUID -eq 0 && ! -e /usr/sbin/policy-rc.d ]]; then
+        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && POLICY_RC_CREATED=1
+    fi
+    as_root timeout 600 apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+    if [[ -n $POLICY_RC_CREATED ]]; then rm -f /usr/sbin/policy-rc.d; POLICY_RC_CREATED=""; fi
+    NGINX_BIN=$(command -v nginx || echo /usr/sbin/nginx)
+fi
+[[ -x $NGINX_BIN ]] || die "nginx not found after installation"
+
+if [[ -n ${FORMA_BIN:-} ]]; then
+    BIN=$FORMA_BIN
+    log "using FORMA_BIN=$BIN (no build)"
+else
+    log "cargo build --release -p forma (several minutes on a small machine)"
+    timeout "$BUILD_TIMEOUT" cargo build --release -p forma >&2
+    BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/forma
+fi
+[[ -x $BIN ]] || die "no forma binary at $BIN"
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+
+# ---------------------------------------------------------------------------------------------
+# 2. Data: generated sheets, import, demo, server
+# ---------------------------------------------------------------------------------------------
+TMP=$(mktemp -d -t forma-bench.XXXXXX)
+chmod 755 "$TMP" # nginx workers (user nobody) must reach the docroot inside it
+RESULTS=$TMP/results.tsv
+: >"$RESULTS"
+put() { printf '%s\t%s\n' "$1" "$2" >>"$RESULTS"; }
+now() { date +%s.%N; }
+elapsed() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.3f}')" "$1" "$2"; }
+
+log "generating $SHEETS sheets in $TMP/sheets"
+timeout 300 python3 "$ROOT/scripts/bench/gen_sheets.py" --templates "$ROOT/crates/forma/demo/catalogue" \
+    --out "$TMP/sheets" --count "$SHEETS" >&2
+
+DB_URL="sqlite://$TMP/forma.db"
+log "forma import of $SHEETS sheets into a fresh base"
+t0=$(now)
+if ! timeout 1800 "$BIN" --db "$DB_URL" import "$TMP"/sheets/*.txt >"$TMP/import.out" 2>"$TMP/import.err"; then
+    tail -n 20 "$TMP/import.err" >&2
+    die "import failed"
+fi
+t1=$(now)
+IMPORT_S=$(elapsed "$t0" "$t1")
+IMPORT_RATE=$(python3 -c "import sys; print(f'{int(sys.argv[1]) / float(sys.argv[2]):.0f}')" "$SHEETS" "$IMPORT_S")
+log "$(cat "$TMP/import.out") in ${IMPORT_S}s = ${IMPORT_RATE} sheets/s"
+put import_summary "$(tr '\n' ' ' <"$TMP/import.out" | sed 's/ *$//')"
+put import_s "$IMPORT_S"
+put import_rate "$IMPORT_RATE"
+
+timeout 300 "$BIN" --db "$DB_URL" demo >"$TMP/demo.out" 2>"$TMP/demo.err" || { cat "$TMP/demo.err" >&2; die "forma demo failed"; }
+log "$(cat "$TMP/demo.out")"
+put db_mb "$(python3 -c "import os, sys; print(f'{os.path.getsize(sys.argv[1]) / 1e6:.1f}')" "$TMP/forma.db")"
+
+log "starting forma serve on 127.0.0.1:0"
+t0=$(now)
+"$BIN" --db "$DB_URL" serve --addr 127.0.0.1:0 >"$TMP/server.out" 2>"$TMP/server.err" &
+SERVER_PID=$!
+URL=""
+for _ in $(seq 1 1200); do # up to 120 s
+    URL=$(grep -a 'coute sur http' "$TMP/server.out" 2>/dev/null | grep -a -m1 -oE 'http://127\.0\.0\.1:[0-9]+$' || true)
+    [[ -n $URL ]] && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 20 "$TMP/server.err" >&2; die "forma serve exited"; }
+    sleep 0.1
+done
+[[ -n $URL ]] || die "forma serve did not print its address within 120 s"
+t1=$(now)
+STARTUP_S=$(elapsed "$t0" "$t1")
+status_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$SERVER_PID/status"; }
+kb_to_mb() { python3 -c "import sys; print(f'{int(sys.argv[1]) * 1024 / 1e6:.1f}')" "$1"; }
+RSS_START=$(kb_to_mb "$(status_kb VmRSS)")
+HWM_START=$(kb_to_mb "$(status_kb VmHWM)")
+log "listening on $URL after ${STARTUP_S}s; RSS ${RSS_START} MB (peak so far ${HWM_START} MB)"
+put startup_s "$STARTUP_S"
+put rss_start "$RSS_START"
+put hwm_start "$HWM_START"
+
+fetch() { curl -sS --max-time 15 --noproxy '*' "$@"; }
+INDEXED=$(fetch "$URL/healthz" | python3 -c "import json, sys; print(json.load(sys.stdin)['indexed_programs'])")
+log "healthz: $INDEXED sheets indexed"
+put indexed "$INDEXED"
+(( INDEXED >= SHEETS )) || die "only $INDEXED sheets indexed, expected at least $SHEETS"
+
+# ---------------------------------------------------------------------------------------------
+# 3. Pages under test
+# ---------------------------------------------------------------------------------------------
+# A generated sheet from the middle of the catalogue (API order), so not a demo page.
+api_page=$(( (INDEXED / 100 + 1) / 2 )); (( api_page >= 1 )) || api_page=1
+SLUG=$(fetch "$URL/api/v1/programs?per_page=100&page=$api_page" | python3 -c '
+import json, sys
+items = json.load(sys.stdin)["items"]
+generated = [i["slug"] for i in items if "-session-" in i["slug"]]
+print((generated or [i["slug"] for i in items])[len(generated or items) // 2])')
+[[ -n $SLUG ]] || die "no slug from the API"
+log "sheet under test: /formations/$SLUG"
+put slug "$SLUG"
+
+urlencode() { python3 -c "import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))" "$1"; }
+declare -A PATHS=(
+    [sheet]="/formations/$SLUG"
+    [list]="/formations?page=7"
+    [search]="/recherche?q=$(urlencode "$SEARCH_QUERY")"
+    [search_none]="/recherche?q=$(urlencode "$HOPELESS_QUERY")"
+)
+for name in sheet list search search_none; do
+    code=$(fetch -o "$TMP/page-$name.html" -w '%{http_code}' "$URL${PATHS[$name]}")
+    [[ $code == 200 ]] || die "GET ${PATHS[$name]} answered $code"
+    put "path_$name" "${PATHS[$name]}"
+    put "bytes_$name" "$(stat -c %s "$TMP/page-$name.html")"
+done
+HITS=$(grep -a -o 'class="result-count"[^>]*>[0-9]*' "$TMP/page-search.html" | grep -o '[0-9]*$' || true)
+[[ -n $HITS && $HITS -gt 0 ]] || die "the search « $SEARCH_QUERY » has no hit: choose another SEARCH_QUERY"
+grep -aq 'class="no-result"' "$TMP/page-search_none.html" || die "the search « $HOPELESS_QUERY » has hits: choose another HOPELESS_QUERY"
+log "search « $SEARCH_QUERY »: $HITS hits; « $HOPELESS_QUERY »: none"
+put search_hits "$HITS"
+
+# ---------------------------------------------------------------------------------------------
+# wrk
+# ---------------------------------------------------------------------------------------------
+WRK_VERSION=$(wrk --version 2>&1 | head -n1 | awk '{print $1, $2}' || true)
+put wrk_version "$WRK_VERSION"
+put wrk_settings "-t$WRK_THREADS -c$WRK_CONNECTIONS -d${WRK_DURATION}s --latency --timeout 5s (after a ${WRK_WARMUP}s warm-up)"
+
+# wrk --latency output -> req/s, p50 and p99 in ms, request count, errors (non-2xx + socket).
+parse_wrk() {
+    awk '
+    function ms(v,   n, u) {
+        n = v; sub(/[a-z]+$/, "", n); u = v; sub(/^[0-9.]+/, "", u)
+        if (u == "us") return n / 1000; if (u == "ms") return n; if (u == "s") return n * 1000
+        if (u == "m") return n * 60000; if (u == "h") return n * 3600000; return -1
+    }
+    /Latency Distribution/ { dist = 1; next }
+    dist && $1 == "50%" { p50 = ms($2) }
+    dist && $1 == "99%" { p99 = ms($2); dist = 0 }
+    / requests in / { reqs = $1 }
+    /^Requests\/sec:/ { rps = $2 }
+    /Non-2xx or 3xx responses:/ { errors += $NF }
+    /Socket errors:/ { gsub(/,/, ""); errors += $4 + $6 + $8 + $10 }
+    END { printf "%.0f %.3f %.3f %d %d\n", rps, p50, p99, reqs, errors }
+    ' "$1"
+}
+
+run_wrk() {
+    local name=$1 url=$2 out=$TMP/wrk-$1.txt
+    log "wrk $name: $url"
+    timeout $((WRK_WARMUP + 30)) wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${WRK_WARMUP}s" --timeout 5s "$url" >/dev/null
+    timeout $((WRK_DURATION + 60)) wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${WRK_DURATION}s" --timeout 5s --latency "$url" >"$out"
+    local rps p50 p99 reqs errors
+    read -r rps p50 p99 reqs errors < <(parse_wrk "$out")
+    [[ $rps != 0 ]] || { cat "$out" >&2; die "could not read wrk output for $name"; }
+    log "  $rps req/s, p50 ${p50} ms, p99 ${p99} ms, $reqs requests, $errors errors"
+    put "rps_$name" "$rps"; put "p50_$name" "$p50"; put "p99_$name" "$p99"
+    put "reqs_$name" "$reqs"; put "errors_$name" "$errors"
+}
+
+for name in sheet list search search_none; do
+    run_wrk "$name" "$URL${PATHS[$name]}"
+done
+
+# ---------------------------------------------------------------------------------------------
+# 4. nginx serving the same sheet HTML as a static file
+# ---------------------------------------------------------------------------------------------
+NGX=$TMP/nginx
+mkdir -p "$NGX" "$TMP/www"
+cp "$TMP/page-sheet.html" "$TMP/www/sheet.html"
+chmod 755 "$TMP/www"; chmod 644 "$TMP/www/sheet.html"
+NGINX_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat >"$NGX/nginx.conf" <<EOF
+daemon off;
+worker_processes auto;
+pid $NGX/nginx.pid;
+error_log $NGX/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;  # like forma: never close a keep-alive connection under wrk
+    default_type text/html;
+    charset utf-8;
+    client_body_temp_path $NGX/client_body;
+    proxy_temp_path $NGX/proxy;
+    fastcgi_temp_path $NGX/fastcgi;
+    uwsgi_temp_path $NGX/uwsgi;
+    scgi_temp_path $NGX/scgi;
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        root $TMP/www;
+        location / { }
+    }
+}
+EOF
+"$NGINX_BIN" -t -q -p "$NGX" -c "$NGX/nginx.conf" -e "$NGX/error.log" || { cat "$NGX/error.log" >&2; die "nginx.conf refused"; }
+"$NGINX_BIN" -p "$NGX" -c "$NGX/nginx.conf" -e "$NGX/error.log" &
+NGINX_PID=$!
+STATIC_URL="http://127.0.0.1:$NGINX_PORT/sheet.html"
+for _ in $(seq 1 100); do
+    fetch -o "$TMP/static.html" "$STATIC_URL" 2>/dev/null && break
+    kill -0 "$NGINX_PID" 2>/dev/null || { cat "$NGX/error.log" >&2; die "nginx exited"; }
+    sleep 0.1
+done
+cmp -s "$TMP/static.html" "$TMP/page-sheet.html" || { cat "$NGX/error.log" >&2; die "nginx does not serve the sheet HTML"; }
+run_wrk nginx "$STATIC_URL"
+stop_pid "$NGINX_PID" TERM
+NGINX_PID=""
+
+# ---------------------------------------------------------------------------------------------
+# 5. Memory after the load
+# ---------------------------------------------------------------------------------------------
+kill -0 "$SERVER_PID" 2>/dev/null || die "forma serve died during the load"
+put rss_end "$(kb_to_mb "$(status_kb VmRSS)")"
+put hwm_end "$(kb_to_mb "$(status_kb VmHWM)")"
+put ratio "$(python3 -c "import sys; print(f'{int(sys.argv[1]) / int(sys.argv[2]):.2f}')" \
+    "$(awk -F'\t' '$1 == "rps_sheet" {print $2}' "$RESULTS")" "$(awk -F'\t' '$1 == "rps_nginx" {print $2}' "$RESULTS")")"
+stop_pid "$SERVER_PID" INT
+SERVER_PID=""
+
+# ---------------------------------------------------------------------------------------------
+# 6. Report
+# ---------------------------------------------------------------------------------------------
+dirty=""
+[[ -n $(git status --porcelain --untracked-files=no 2>/dev/null) ]] && dirty=" (working tree has uncommitted changes)"
+put commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$dirty"
+put date "$(date '+%Y-%m-%d')"
+put datetime "$(date '+%Y-%m-%d %H:%M %Z')"
+put nproc "$(nproc)"
+put cpu "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+put mem_gb "$(awk '/^MemTotal:/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)"
+put kernel "$(uname -r)"
+put os "$(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-unknown}")"
+put rustc "$(rustc --version 2>/dev/null || echo unknown)"
+put nginx_version "$("$NGINX_BIN" -v 2>&1 | sed 's/^nginx version: //')"
+put sheets "$SHEETS"
+put search_query "$SEARCH_QUERY"
+put hopeless_query "$HOPELESS_QUERY"
+put target_ratio "$TARGET_RATIO"
+put target_search_p99 "$TARGET_SEARCH_P99"
+put target_rss "$TARGET_RSS"
+
+set +e
+BENCH_MD="$BENCH_MD" python3 - "$RESULTS" <<'PY'
+import os, re, sys
+
+r = {}
+for line in open(sys.argv[1], encoding="utf-8"):
+    k, _, v = line.rstrip("\n").partition("\t")
+    r[k] = v
+f = lambda k: float(r[k])
+
+def verdict(ok):
+    return "PASS" if ok else "**FAIL**"
+
+ratio_ok = f("ratio") >= f("target_ratio")
+search_ok = f("p99_search") < f("target_search_p99")
+none_ok = f("p99_search_none") < f("target_search_p99")
+rss_ok = f("hwm_end") < f("target_rss")
+errors = sum(int(r[f"errors_{n}"]) for n in ("sheet", "list", "search", "search_none", "nginx"))
+
+rows = [
+    ("sheet", "Sheet page", r["path_sheet"]),
+    ("list", "Catalogue page 7", r["path_list"]),
+    ("search", f"Search « {r['search_query']} » ({r['search_hits']} hits)", r["path_search"]),
+    ("search_none", f"Search « {r['hopeless_query']} » (no hit)", r["path_search_none"]),
+    ("nginx", "nginx, same sheet HTML as a static file", "/sheet.html"),
+]
+targets = [
+    ("Sheet page ≥ 0.5 × nginx static throughput",
+     f"{r['ratio']} ({r['rps_sheet']} / {r['rps_nginx']} req/s)", verdict(ratio_ok)),
+    (f"Search p99 < {r['target_search_p99']} ms at {int(r['sheets']):,} sheets, query with hits",
+     f"{f('p99_search'):.2f} ms", verdict(search_ok)),
+    (f"Search p99 < {r['target_search_p99']} ms at {int(r['sheets']):,} sheets, query without hit",
+     f"{f('p99_search_none'):.2f} ms", verdict(none_ok)),
+    (f"Peak RSS (VmHWM) < {r['target_rss']} MB after the load",
+     f"{r['hwm_end']} MB", verdict(rss_ok)),
+]
+
+# Plain-text table on stdout.
+print()
+print(f"Forma catalogue benchmark — {r['datetime']} — commit {r['commit']}")
+print(f"{r['nproc']} cores ({r['cpu']}), wrk {r['wrk_settings']}; wrk and the server share the cores")
+print(f"Import: {int(r['sheets']):,} sheets in {r['import_s']} s = {r['import_rate']} sheets/s; "
+      f"startup {r['startup_s']} s, {r['indexed']} sheets indexed")
+print()
+print(f"{'Page':<58} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+for key, label, _ in rows:
+    print(f"{label[:58]:<58} {int(r['rps_' + key]):>9,} {f('p50_' + key):>8.2f} {f('p99_' + key):>8.2f} {r['errors_' + key]:>7}")
+print()
+print(f"RSS: {r['rss_start']} MB after start (peak {r['hwm_start']} MB during startup), "
+      f"{r['rss_end']} MB after the load, peak {r['hwm_end']} MB")
+print()
+width = max(len(t[0]) for t in targets)
+for name, value, ok in targets:
+    print(f"{name:<{width}}  {value:<32} {ok.strip('*')}")
+print()
+
+md_path = os.environ.get("BENCH_MD")
+if md_path:
+    date = r["date"]
+    begin, end = f"<!-- catalogue-bench {date} -->", f"<!-- /catalogue-bench {date} -->"
+    lines = [
+        begin,
+        f"## Catalogue benchmark — {date}",
+        "",
+        "Produced by `bash scripts/bench/catalogue.sh` (re-running it the same day replaces this section).",
+        "",
+        f"- **Date**: {r['datetime']}",
+        f"- **Commit**: `{r['commit']}`",
+        f"- **Machine**: {r['nproc']} cores (`nproc`), {r['cpu']}, {r['mem_gb']} GiB RAM, {r['os']}, Linux {r['kernel']}",
+        f"- **Build**: `cargo build --release -p forma`, {r['rustc']}; SQLite base in a temporary directory",
+        f"- **Data**: {int(r['sheets']):,} generated sheets (the 32 demo pages as templates, unique titles, "
+        f"a town and a theme added to each) + the demo catalogue = {r['indexed']} sheets indexed",
+        f"- **Load**: {r['wrk_version']} `{r['wrk_settings']}` on 127.0.0.1; {r['nginx_version']} for the static reference. "
+        f"**wrk and the server share the same {r['nproc']} cores**, so absolute figures are lower than on a dedicated server; "
+        "the ratio to nginx, measured under the same conditions, is the meaningful figure.",
+        "",
+        "| Measure | Figure |",
+        "|---|---|",
+        f"| `forma import` of {int(r['sheets']):,} sheets (one transaction, fresh base) | {r['import_s']} s = **{r['import_rate']} sheets/s** |",
+        f"| Base size after import + demo | {r['db_mb']} MB |",
+        f"| `forma serve` start-up (open base, build search index, listen) | {r['startup_s']} s |",
+        f"| RSS right after start | {r['rss_start']} MB (peak during start-up {r['hwm_start']} MB) |",
+        f"| RSS after the load / peak (VmHWM) | {r['rss_end']} MB / **{r['hwm_end']} MB** |",
+        "",
+        "| Page | Path | req/s | p50 | p99 | Errors |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for key, label, path in rows:
+        path_md = path.replace("|", "\\|")
+        lines.append(f"| {label} | `{path_md}` | {int(r['rps_' + key]):,} | {f('p50_' + key):.2f} ms | "
+                     f"{f('p99_' + key):.2f} ms | {r['errors_' + key]} |")
+    lines += ["", "| Target | Measured | Result |", "|---|---|---|"]
+    lines += [f"| {n} | {v} | {ok} |" for n, v, ok in targets]
+    lines += [""]
+    if errors:
+        lines += [f"Note: {errors} non-2xx responses or socket errors during the runs (see the Errors column).", ""]
+    lines += [end]
+    section = "\n".join(lines)
+
+    try:
+        text = open(md_path, encoding="utf-8").read()
+    except FileNotFoundError:
+        text = ""
+    if not text.strip():
+        text = ("# Benchmarks\n\n"
+                "Measured figures for Forma. Each section is written by the script it names; "
+                "sections are dated and kept, a new run on the same day replaces that day's section.\n")
+    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section, text, count=1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    with open(md_path, "w", encoding="utf-8") as out:
+        out.write(text.rstrip("\n") + "\n")
+    print(f"Recorded in {md_path}")
+
+sys.exit(0 if (ratio_ok and search_ok and none_ok and rss_ok and not errors) else 3)
+PY
+report_rc=$?
+set -e
+case $report_rc in
+    0) log "all targets met" ;;
+    3) log "at least one target missed (or errors during the runs): see the table"
+       [[ $BENCH_STRICT == 1 ]] && exit 2 ;;
+    *) die "report failed" ;;
+esac
+exit 0
