@@ -16,7 +16,7 @@ pub mod testing;
 pub use audit::AuditEvent;
 pub use connect::{Backend, BackendKind};
 pub use error::StoreError;
-pub use programs::{CategoryCount, ImportSummary, ProgramFilter, ProgramPage, ProgramSummary, StoredProgram};
+pub use programs::{CatalogueStamp, CategoryCount, ImportSummary, ProgramFilter, ProgramPage, ProgramSummary, StoredProgram};
 pub use sessions::{SessionSummary, UpcomingDay};
 
 /// Expands `$body` once for each backend with `$pool` bound to its typed pool.

@@ -62,6 +62,15 @@ pub struct CategoryCount {
     pub programs: i64,
 }
 
+/// Changes when the public catalogue does (a sheet written, a session added): nodes compare it
+/// to know when to refresh their search index and page cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct CatalogueStamp {
+    pub programs: i64,
+    pub last_modified: Option<DateTime<Utc>>,
+    pub sessions: i64,
+}
+
 #[derive(sqlx::FromRow)]
 struct ListedRow {
     body: Json<Program>,
@@ -273,6 +282,18 @@ impl Store {
                 .await?
         });
         Ok(rows.into_iter().map(|j| j.0).collect())
+    }
+
+    pub async fn catalogue_stamp(&self) -> Result<CatalogueStamp, StoreError> {
+        on_pool!(self, pool => {
+            Ok(sqlx::query_as::<_, CatalogueStamp>(
+                "SELECT (SELECT COUNT(*) FROM programs) AS programs, \
+                 (SELECT MAX(modified_at) FROM programs) AS last_modified, \
+                 (SELECT COUNT(*) FROM sessions) AS sessions",
+            )
+            .fetch_one(pool)
+            .await?)
+        })
     }
 
     pub async fn count_programs(&self) -> Result<u64, StoreError> {

@@ -17,6 +17,7 @@ pub struct Application {
 impl Application {
     pub async fn build(state: AppState) -> std::io::Result<Self> {
         let listener = TcpListener::bind(state.config.addr).await?;
+        crate::refresh::spawn_catalogue_watcher(state.clone());
         Ok(Application { listener, router: router(state) })
     }
 

@@ -1,4 +1,5 @@
 use std::net::SocketAddr;
+use std::time::Duration;
 
 /// What the web layer needs to know about its deployment.
 #[derive(Debug, Clone)]
@@ -10,6 +11,8 @@ pub struct WebConfig {
     pub public_url: Option<String>,
     /// The training organisation's name, shown on every page.
     pub organisation_name: String,
+    /// How often to look for catalogue changes made elsewhere (`forma import`, another node).
+    pub refresh_interval: Duration,
 }
 
 impl Default for WebConfig {
@@ -18,6 +21,7 @@ impl Default for WebConfig {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             public_url: None,
             organisation_name: "EGOC".to_owned(),
+            refresh_interval: Duration::from_secs(5),
         }
     }
 }

@@ -7,6 +7,7 @@ mod cache;
 mod config;
 mod error;
 mod markdown;
+mod refresh;
 mod router;
 mod security;
 mod state;

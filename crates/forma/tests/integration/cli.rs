@@ -112,3 +112,26 @@ fn bad_database_urls_are_explained() {
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("adresse de base de données invalide"));
 }
+
+#[tokio::test]
+async fn a_running_server_sees_sheets_imported_by_the_cli() {
+    crate::helpers::on_each_backend(|app| async move {
+        let dir = tempfile::tempdir().unwrap();
+        let page = forma::demo::SEED_PAGE.replace("## 2019- Formation", "## Xylophonie territoriale 2027 Formation");
+        let file = write(dir.path(), "nouvelle.txt", page.as_bytes());
+        assert!(app.html("/recherche?q=xylophonie").await.contains("Aucune formation ne correspond"));
+        let out = forma(&app.db, &["import", file.as_str()]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let mut found = false;
+        for _ in 0..50 {
+            if app.html("/recherche?q=xylophonie").await.contains("/formations/xylophonie-territoriale-2027") {
+                found = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(found, "{}: the search index follows the database", app.db);
+        assert!(app.html("/formations").await.contains("34 formations"));
+    })
+    .await;
+}

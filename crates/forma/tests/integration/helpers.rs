@@ -33,7 +33,11 @@ where
     let store = Store::connect(db).await.expect("database");
     setup(store.clone()).await;
     store.close().await;
-    let config = WebConfig { addr: SocketAddr::from(([127, 0, 0, 1], 0)), public_url: None, organisation_name: "EGOC".into() };
+    let config = WebConfig {
+        addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        refresh_interval: std::time::Duration::from_millis(200),
+        ..WebConfig::default()
+    };
     let app = forma::start(db, config, true).await.expect("start");
     let addr = app.local_addr().unwrap();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
