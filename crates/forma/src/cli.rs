@@ -7,7 +7,7 @@ use crate::commands;
 
 /// Forma : gestion des formations d'un organisme de formation (catalogue, sessions, Qualiopi).
 #[derive(Debug, Parser)]
-#[command(name = "forma", version, about)]
+#[command(name = "forma", version)]
 pub struct Cli {
     /// Base de données : sqlite://FICHIER (créé s'il n'existe pas) ou postgres://…
     #[arg(long, global = true, env = "FORMA_DATABASE_URL", default_value = "sqlite://forma.db")]

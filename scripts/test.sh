@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Forma's whole test suite: unit, property, store and integration tests on SQLite and
+# PostgreSQL, then the browser tests (headless Chromium + axe-core). Installs what it needs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export FORMA_TEST_POSTGRES_URL="${FORMA_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+
+postgres_up() {
+  (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null
+}
+
+if ! postgres_up; then
+  # The development and CI machines run PostgreSQL; start the local cluster if it stopped.
+  if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+    sleep 2
+  fi
+fi
+if postgres_up; then
+  echo "PostgreSQL : ${FORMA_TEST_POSTGRES_URL} (la moitié PostgreSQL de la suite est exécutée)"
+elif [ "${CI:-}" = "true" ]; then
+  echo "PostgreSQL injoignable sur 127.0.0.1:5432 : la CI exige la moitié PostgreSQL de la suite" >&2
+  exit 1
+else
+  echo "PostgreSQL injoignable : seule la moitié SQLite est exécutée" >&2
+  unset FORMA_TEST_POSTGRES_URL
+fi
+
+cargo build --locked -p forma
+cargo test --locked --workspace
+FORMA_BIN="$PWD/target/debug/forma" bash e2e/run.sh
