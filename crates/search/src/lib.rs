@@ -4,7 +4,7 @@
 
 mod text;
 
-use std::sync::RwLock;
+use std::sync::Mutex;
 
 use forma_domain::Program;
 use tantivy::collector::{Count, TopDocs};
@@ -56,7 +56,7 @@ pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
     /// Writes are rare (import, edit); one at a time.
-    write_lock: RwLock<()>,
+    write_lock: Mutex<()>,
 }
 
 /// lowercase → French stop words → ASCII folding → French stemmer. The order matters: stemming
@@ -85,11 +85,11 @@ impl SearchIndex {
         let index = Index::create_in_ram(schema.build());
         index.tokenizers().register(ANALYZER, french_analyzer());
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(SearchIndex { index, reader, fields: Fields { slug, title, body }, write_lock: RwLock::new(()) })
+        Ok(SearchIndex { index, reader, fields: Fields { slug, title, body }, write_lock: Mutex::new(()) })
     }
 
     fn write(&self, apply: impl FnOnce(&mut tantivy::IndexWriter<TantivyDocument>, Fields) -> tantivy::Result<()>) -> Result<(), SearchError> {
-        let _guard = self.write_lock.write().unwrap_or_else(|e| e.into_inner());
+        let _guard = self.write_lock.lock().unwrap_or_else(|e| e.into_inner());
         let mut writer = self.index.writer_with_num_threads(1, WRITER_HEAP)?;
         apply(&mut writer, self.fields)?;
         writer.commit()?;

@@ -17,7 +17,7 @@ pub use audit::AuditEvent;
 pub use connect::{Backend, BackendKind};
 pub use error::StoreError;
 pub use programs::{CatalogueStamp, CategoryCount, ImportSummary, ProgramFilter, ProgramPage, ProgramSummary, StoredProgram};
-pub use sessions::{SessionSummary, UpcomingDay};
+pub use sessions::SessionSummary;
 
 /// Expands `$body` once for each backend with `$pool` bound to its typed pool.
 macro_rules! on_pool {

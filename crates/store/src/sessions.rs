@@ -28,7 +28,7 @@ impl SessionSummary {
 
 /// One row of the upcoming-sessions query: a session day with its session and program.
 #[derive(sqlx::FromRow)]
-pub struct UpcomingDay {
+struct UpcomingDay {
     id: i64,
     kind: String,
     capacity: Option<i64>,
