@@ -1,10 +1,12 @@
 //! Catalogue search: an in-memory tantivy index rebuilt from the store at start and updated on
 //! each change. The French analyzer folds accents *before* stemming, so that `securite` finds
 //! « sécurité » and `equipes pluridisciplinaires` finds « équipes projet pluridisciplinaires ».
+//!
+//! The index holds postings and the slug and title only: sheet text is not stored twice in
+//! memory. The excerpts of a results page are cut from the sheets' text, which the caller reads
+//! from the store for the few hits shown ([`Excerpter`]).
 
 mod text;
-
-use std::sync::Mutex;
 
 use forma_domain::Program;
 use tantivy::collector::{Count, TopDocs};
@@ -31,18 +33,31 @@ pub struct SearchError(#[from] tantivy::TantivyError);
 pub struct Hit {
     pub slug: String,
     pub title: String,
-    /// An excerpt of the body with the matched words in `<mark>`; HTML-escaped.
-    pub excerpt_html: String,
     pub score: f32,
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Default)]
 pub struct SearchResults {
     pub total: usize,
     pub hits: Vec<Hit>,
     /// No sheet holds every word: these hold at least one.
     pub partial: bool,
+    pub excerpter: Option<Excerpter>,
 }
+
+/// Cuts, from a sheet's text, the passage that best matches the query.
+pub struct Excerpter(SnippetGenerator);
+
+impl Excerpter {
+    /// An excerpt with the matched words in `<mark>`; everything else HTML-escaped.
+    pub fn excerpt_html(&self, text: &str) -> String {
+        let mut snippet = self.0.snippet(text);
+        snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+        if snippet.is_empty() { text::escape(&text::leading_words(text, EXCERPT_CHARS)) } else { snippet.to_html() }
+    }
+}
+
+const EXCERPT_CHARS: usize = 220;
 
 #[derive(Clone, Copy)]
 struct Fields {
@@ -55,8 +70,6 @@ pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
-    /// Writes are rare (import, edit); one at a time.
-    write_lock: Mutex<()>,
 }
 
 /// lowercase → French stop words → ASCII folding → French stemmer. The order matters: stemming
@@ -76,20 +89,19 @@ fn french_analyzer() -> TextAnalyzer {
 impl SearchIndex {
     pub fn new() -> Result<Self, SearchError> {
         let mut schema = Schema::builder();
-        let indexing = TextFieldIndexing::default()
-            .set_tokenizer(ANALYZER)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        // Queries are plain words (see `text::query_words`), never phrases: positions are not
+        // needed, and leaving them out keeps the index small.
+        let indexing = TextFieldIndexing::default().set_tokenizer(ANALYZER).set_index_option(IndexRecordOption::WithFreqs);
         let slug = schema.add_text_field("slug", STRING | STORED);
         let title = schema.add_text_field("title", TextOptions::default().set_indexing_options(indexing.clone()).set_stored());
-        let body = schema.add_text_field("body", TextOptions::default().set_indexing_options(indexing).set_stored());
+        let body = schema.add_text_field("body", TextOptions::default().set_indexing_options(indexing));
         let index = Index::create_in_ram(schema.build());
         index.tokenizers().register(ANALYZER, french_analyzer());
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(SearchIndex { index, reader, fields: Fields { slug, title, body }, write_lock: Mutex::new(()) })
+        Ok(SearchIndex { index, reader, fields: Fields { slug, title, body } })
     }
 
     fn write(&self, apply: impl FnOnce(&mut tantivy::IndexWriter<TantivyDocument>, Fields) -> tantivy::Result<()>) -> Result<(), SearchError> {
-        let _guard = self.write_lock.lock().unwrap_or_else(|e| e.into_inner());
         let mut writer = self.index.writer_with_num_threads(1, WRITER_HEAP)?;
         apply(&mut writer, self.fields)?;
         writer.commit()?;
@@ -100,13 +112,18 @@ impl SearchIndex {
 
     /// Replaces the whole index with these sheets.
     pub fn rebuild(&self, programs: &[Program]) -> Result<(), SearchError> {
-        self.write(|writer, f| {
-            writer.delete_all_documents()?;
-            for p in programs {
-                writer.add_document(doc!(f.slug => p.slug.as_str(), f.title => p.title.as_str(), f.body => program_text(p)))?;
-            }
-            Ok(())
-        })
+        let mut rebuild = self.start_rebuild()?;
+        rebuild.add(programs)?;
+        rebuild.finish()
+    }
+
+    /// Starts replacing the whole index; sheets are then added batch by batch, and searches see
+    /// the old index until [`Rebuild::finish`]. tantivy allows one writer at a time: a write
+    /// attempted meanwhile fails (`LockBusy`) rather than waits.
+    pub fn start_rebuild(&self) -> Result<Rebuild<'_>, SearchError> {
+        let writer = self.index.writer_with_num_threads(1, WRITER_HEAP)?;
+        writer.delete_all_documents()?;
+        Ok(Rebuild { index: self, writer })
     }
 
     /// Adds or replaces sheets (after an import or an edit).
@@ -114,7 +131,7 @@ impl SearchIndex {
         self.write(|writer, f| {
             for p in programs {
                 writer.delete_term(Term::from_field_text(f.slug, p.slug.as_str()));
-                writer.add_document(doc!(f.slug => p.slug.as_str(), f.title => p.title.as_str(), f.body => program_text(p)))?;
+                writer.add_document(document(f, p))?;
             }
             Ok(())
         })
@@ -153,22 +170,44 @@ impl SearchIndex {
         }
         let (query, _) = parser.parse_query_lenient(cleaned);
         let (top, total) = searcher.search(&query, &(TopDocs::with_limit(limit.max(1)).and_offset(offset).order_by_score(), Count))?;
-        let mut snippets = SnippetGenerator::create(&searcher, &*query, self.fields.body)?;
-        snippets.set_max_num_chars(220);
+        let excerpter = Excerpter({
+            let mut generator = SnippetGenerator::create(&searcher, &*query, self.fields.body)?;
+            generator.set_max_num_chars(EXCERPT_CHARS);
+            generator
+        });
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
             let text_of = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-            let mut snippet = snippets.snippet(&text_of(self.fields.body));
-            snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-            let excerpt_html = if snippet.is_empty() {
-                text::escape(&text::leading_words(&text_of(self.fields.body), 220))
-            } else {
-                snippet.to_html()
-            };
-            hits.push(Hit { slug: text_of(self.fields.slug), title: text_of(self.fields.title), excerpt_html, score });
+            hits.push(Hit { slug: text_of(self.fields.slug), title: text_of(self.fields.title), score });
         }
-        Ok(SearchResults { total, hits, partial: false })
+        Ok(SearchResults { total, hits, partial: false, excerpter: Some(excerpter) })
+    }
+}
+
+fn document(f: Fields, p: &Program) -> TantivyDocument {
+    doc!(f.slug => p.slug.as_str(), f.title => p.title.as_str(), f.body => program_text(p))
+}
+
+/// A whole-index replacement in progress (see [`SearchIndex::start_rebuild`]).
+pub struct Rebuild<'a> {
+    index: &'a SearchIndex,
+    writer: tantivy::IndexWriter<TantivyDocument>,
+}
+
+impl Rebuild<'_> {
+    pub fn add(&mut self, programs: &[Program]) -> Result<(), SearchError> {
+        for p in programs {
+            self.writer.add_document(document(self.index.fields, p))?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<(), SearchError> {
+        self.writer.commit()?;
+        self.writer.wait_merging_threads()?;
+        self.index.reader.reload()?;
+        Ok(())
     }
 }
 

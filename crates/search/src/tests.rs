@@ -46,9 +46,15 @@ fn sheets_holding_every_word_come_first() {
 fn excerpts_are_highlighted_and_escaped() {
     let (index, seed) = index();
     let results = index.search("acculturation", 0, 10).unwrap();
-    let hit = results.hits.iter().find(|h| h.slug == seed).unwrap();
-    assert!(hit.excerpt_html.contains("<mark>"), "{}", hit.excerpt_html);
-    assert!(!hit.excerpt_html.contains("<script"));
+    assert!(results.hits.iter().any(|h| h.slug == seed));
+    let excerpter = results.excerpter.unwrap();
+    let seed_text = program_text(&catalogue()[0]);
+    let excerpt = excerpter.excerpt_html(&seed_text);
+    assert!(excerpt.contains("<mark>"), "{excerpt}");
+    let hostile = excerpter.excerpt_html("<script>alert(1)</script> une journée d'acculturation");
+    assert!(hostile.contains("&lt;script&gt;") && hostile.contains("<mark>acculturation</mark>"), "{hostile}");
+    let unrelated = excerpter.excerpt_html("Un texte sans rapport <b>gras</b>");
+    assert!(!unrelated.contains("<b>"), "{unrelated}");
 }
 
 #[test]
@@ -56,7 +62,7 @@ fn title_matches_rank_above_body_matches() {
     let (index, _) = index();
     // « tension » is in a title (accueil en situation de tension) and in other sheets' bodies.
     let results = index.search("tension", 0, 50).unwrap();
-    assert!(results.total >= 2, "{results:?}");
+    assert!(results.total >= 2, "{:?}", results.hits);
     let first_title_rank = results.hits.iter().position(|h| h.title.to_lowercase().contains("tension")).unwrap();
     let first_body_only = results.hits.iter().position(|h| !h.title.to_lowercase().contains("tension")).unwrap();
     assert!(first_title_rank < first_body_only);
@@ -69,6 +75,20 @@ fn hopeless_and_empty_queries_return_nothing_without_error() {
     assert_eq!(index.search("  ::: \"\" ", 0, 10).unwrap().total, 0);
     assert_eq!(index.search("zzzzqqq", 0, 10).unwrap().total, 0);
     assert!(index.search("title:acculturation AND (", 0, 10).unwrap().total > 0);
+}
+
+#[test]
+fn rebuilding_in_batches_gives_the_same_index() {
+    let all = catalogue();
+    let index = SearchIndex::new().unwrap();
+    index.rebuild(&all[..3]).unwrap();
+    let mut rebuild = index.start_rebuild().unwrap();
+    for chunk in all.chunks(5) {
+        rebuild.add(chunk).unwrap();
+    }
+    assert_eq!(index.len(), 3, "searches see the old index until the rebuild is finished");
+    rebuild.finish().unwrap();
+    assert_eq!(index.len(), all.len() as u64);
 }
 
 #[test]

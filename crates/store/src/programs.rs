@@ -73,27 +73,36 @@ pub struct CatalogueStamp {
 
 #[derive(sqlx::FromRow)]
 struct ListedRow {
-    body: Json<Program>,
+    slug: String,
+    title: String,
+    kind: String,
+    updated_on: Option<NaiveDate>,
+    duration_days: Option<i64>,
+    total_hours: Option<i64>,
+    audience: Option<String>,
     category_slug: Option<String>,
     category_name: Option<String>,
 }
 
 impl From<ListedRow> for ProgramSummary {
     fn from(row: ListedRow) -> Self {
-        let p = row.body.0;
         ProgramSummary {
-            total_hours: p.total_hours(),
-            slug: p.slug.to_string(),
-            title: p.title,
-            kind: p.kind,
+            slug: row.slug,
+            title: row.title,
+            kind: ProgramKind::parse(&row.kind).unwrap_or(ProgramKind::Inter),
             category_slug: row.category_slug,
             category: row.category_name,
-            updated_on: p.updated_on,
-            duration_days: p.duration.days,
-            audience: p.audience,
+            updated_on: row.updated_on,
+            duration_days: row.duration_days.and_then(|d| u32::try_from(d).ok()),
+            total_hours: row.total_hours.and_then(|h| u32::try_from(h).ok()),
+            audience: row.audience,
         }
     }
 }
+
+/// The listing columns, read from the sheet's current version; the versions table holds the rest.
+const LISTED_COLUMNS: &str = "p.slug, p.title, p.kind, p.updated_on, p.duration_days, p.total_hours, p.audience, \
+     c.slug AS category_slug, c.name AS category_name";
 
 #[derive(sqlx::FromRow)]
 struct ExistingRow {
@@ -141,7 +150,10 @@ impl Store {
                     ),
                     None => None,
                 };
-                let existing = sqlx::query_as::<_, ExistingRow>("SELECT id, current_version, body FROM programs WHERE slug = $1")
+                let existing = sqlx::query_as::<_, ExistingRow>(
+                    "SELECT p.id, p.current_version, v.body FROM programs p \
+                     JOIN program_versions v ON v.program_id = p.id AND v.number = p.current_version WHERE p.slug = $1",
+                )
                     .bind(program.slug.as_str())
                     .fetch_optional(&mut *tx)
                     .await?;
@@ -154,7 +166,8 @@ impl Store {
                     Some(row) => {
                         sqlx::query(
                             "UPDATE programs SET title = $1, sort_key = $2, kind = $3, category_id = $4, updated_on = $5, \
-                             current_version = $6, body = $7, modified_at = $8, status = 'published' WHERE id = $9",
+                             current_version = $6, duration_days = $7, total_hours = $8, audience = $9, modified_at = $10, \
+                             status = 'published' WHERE id = $11",
                         )
                         .bind(&program.title)
                         .bind(sort_key(&program.title))
@@ -162,7 +175,9 @@ impl Store {
                         .bind(category_id)
                         .bind(program.updated_on)
                         .bind(row.current_version + 1)
-                        .bind(Json(&body))
+                        .bind(program.duration.days.map(i64::from))
+                        .bind(program.total_hours().map(i64::from))
+                        .bind(program.audience.as_deref())
                         .bind(at)
                         .bind(row.id)
                         .execute(&mut *tx)
@@ -172,8 +187,9 @@ impl Store {
                     }
                     None => {
                         let id: i64 = sqlx::query_scalar(
-                            "INSERT INTO programs (slug, title, sort_key, kind, category_id, status, updated_on, current_version, body, created_at, modified_at) \
-                             VALUES ($1, $2, $3, $4, $5, 'published', $6, 1, $7, $8, $8) RETURNING id",
+                            "INSERT INTO programs (slug, title, sort_key, kind, category_id, status, updated_on, current_version, \
+                             duration_days, total_hours, audience, created_at, modified_at) \
+                             VALUES ($1, $2, $3, $4, $5, 'published', $6, 1, $7, $8, $9, $10, $10) RETURNING id",
                         )
                         .bind(program.slug.as_str())
                         .bind(&program.title)
@@ -181,7 +197,9 @@ impl Store {
                         .bind(program.kind.as_str())
                         .bind(category_id)
                         .bind(program.updated_on)
-                        .bind(Json(&body))
+                        .bind(program.duration.days.map(i64::from))
+                        .bind(program.total_hours().map(i64::from))
+                        .bind(program.audience.as_deref())
                         .bind(at)
                         .fetch_one(&mut *tx)
                         .await?;
@@ -219,12 +237,11 @@ impl Store {
             .bind(kind)
             .fetch_one(pool)
             .await?;
-            let rows = sqlx::query_as::<_, ListedRow>(
-                "SELECT p.body, c.slug AS category_slug, c.name AS category_name \
-                 FROM programs p LEFT JOIN categories c ON c.id = p.category_id \
+            let rows = sqlx::query_as::<_, ListedRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {LISTED_COLUMNS} FROM programs p LEFT JOIN categories c ON c.id = p.category_id \
                  WHERE p.status = 'published' AND ($1 IS NULL OR c.slug = $1) AND ($2 IS NULL OR p.kind = $2) \
                  ORDER BY p.sort_key, p.id LIMIT $3 OFFSET $4",
-            )
+            )))
             .bind(filter.category.as_deref())
             .bind(kind)
             .bind(i64::from(per_page))
@@ -240,11 +257,10 @@ impl Store {
         let mut out = Vec::with_capacity(slugs.len());
         for slug in slugs {
             let row = on_pool!(self, pool => {
-                sqlx::query_as::<_, ListedRow>(
-                    "SELECT p.body, c.slug AS category_slug, c.name AS category_name \
-                     FROM programs p LEFT JOIN categories c ON c.id = p.category_id \
+                sqlx::query_as::<_, ListedRow>(sqlx::AssertSqlSafe(format!(
+                    "SELECT {LISTED_COLUMNS} FROM programs p LEFT JOIN categories c ON c.id = p.category_id \
                      WHERE p.status = 'published' AND p.slug = $1",
-                )
+                )))
                 .bind(slug)
                 .fetch_optional(pool)
                 .await?
@@ -258,8 +274,9 @@ impl Store {
     pub async fn program(&self, slug: &str) -> Result<Option<StoredProgram>, StoreError> {
         let row = on_pool!(self, pool => {
             sqlx::query_as::<_, StoredRow>(
-                "SELECT p.body, c.slug AS category_slug, p.current_version, p.modified_at \
-                 FROM programs p LEFT JOIN categories c ON c.id = p.category_id \
+                "SELECT v.body, c.slug AS category_slug, p.current_version, p.modified_at \
+                 FROM programs p JOIN program_versions v ON v.program_id = p.id AND v.number = p.current_version \
+                 LEFT JOIN categories c ON c.id = p.category_id \
                  WHERE p.status = 'published' AND p.slug = $1",
             )
             .bind(slug)
@@ -274,14 +291,55 @@ impl Store {
         }))
     }
 
-    /// Every published sheet (search index, completeness report).
+    /// Published sheets in pages of `batch`, by title, handed to `each` one batch at a time so
+    /// that a large catalogue never sits in memory whole (search index rebuild, reports).
+    pub async fn for_each_program_batch<E: From<StoreError>>(
+        &self,
+        batch: u32,
+        mut each: impl FnMut(Vec<Program>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let batch = batch.max(1);
+        let mut after: Option<(String, i64)> = None;
+        loop {
+            let rows = self.program_batch(after.as_ref(), batch).await?;
+            let Some(last) = rows.last() else { return Ok(()) };
+            after = Some((last.1.clone(), last.2));
+            let full = rows.len() == batch as usize;
+            each(rows.into_iter().map(|r| r.0.0).collect())?;
+            if !full {
+                return Ok(());
+            }
+        }
+    }
+
+    /// One page of published sheets after `after` (sort key, id), keyset-paginated.
+    async fn program_batch(&self, after: Option<&(String, i64)>, batch: u32) -> Result<Vec<(Json<Program>, String, i64)>, StoreError> {
+        let (key, id) = after.cloned().unwrap_or_default();
+        on_pool!(self, pool => {
+            Ok(sqlx::query_as(
+                "SELECT v.body, p.sort_key, p.id FROM programs p \
+                 JOIN program_versions v ON v.program_id = p.id AND v.number = p.current_version \
+                 WHERE p.status = 'published' AND ($1 = FALSE OR p.sort_key > $2 OR (p.sort_key = $2 AND p.id > $3)) \
+                 ORDER BY p.sort_key, p.id LIMIT $4",
+            )
+            .bind(after.is_some())
+            .bind(&key)
+            .bind(id)
+            .bind(i64::from(batch))
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+
+    /// Every published sheet, by title.
     pub async fn all_programs(&self) -> Result<Vec<Program>, StoreError> {
-        let rows: Vec<Json<Program>> = on_pool!(self, pool => {
-            sqlx::query_scalar("SELECT body FROM programs WHERE status = 'published' ORDER BY sort_key, id")
-                .fetch_all(pool)
-                .await?
-        });
-        Ok(rows.into_iter().map(|j| j.0).collect())
+        let mut all = Vec::new();
+        self.for_each_program_batch(500, |batch| {
+            all.extend(batch);
+            Ok::<_, StoreError>(())
+        })
+        .await?;
+        Ok(all)
     }
 
     pub async fn catalogue_stamp(&self) -> Result<CatalogueStamp, StoreError> {

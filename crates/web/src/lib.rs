@@ -17,5 +17,6 @@ pub mod site;
 
 pub use app::Application;
 pub use config::WebConfig;
+pub use refresh::rebuild_search;
 pub use router::{PUBLIC_PAGES, router};
 pub use state::AppState;

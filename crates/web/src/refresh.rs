@@ -13,10 +13,9 @@ async fn refresh(state: &AppState, last: &mut Option<CatalogueStamp>) -> anyhow:
     }
     let changed = last.is_some();
     if changed {
-        let programs = state.store.all_programs().await?;
-        state.search.rebuild(&programs)?;
+        rebuild_search(state).await?;
         state.catalogue_changed();
-        tracing::info!(programs = programs.len(), "catalogue modifié : index de recherche reconstruit");
+        tracing::info!(programs = state.search.len(), "catalogue modifié : index de recherche reconstruit");
     }
     *last = Some(stamp);
     Ok(changed)
@@ -35,3 +34,17 @@ pub fn spawn_catalogue_watcher(state: AppState) {
         }
     });
 }
+
+/// Rebuilds the search index from the store, a batch of sheets at a time so that a large
+/// catalogue never sits in memory whole.
+pub async fn rebuild_search(state: &AppState) -> anyhow::Result<()> {
+    let mut rebuild = state.search.start_rebuild()?;
+    state
+        .store
+        .for_each_program_batch(REBUILD_BATCH, |batch| rebuild.add(&batch).map_err(anyhow::Error::from))
+        .await?;
+    rebuild.finish()?;
+    Ok(())
+}
+
+const REBUILD_BATCH: u32 = 200;

@@ -13,9 +13,8 @@ pub async fn start(db: &str, config: WebConfig, demo: bool) -> anyhow::Result<Ap
         let loaded = crate::demo::load(&store).await?;
         tracing::info!("{loaded}");
     }
-    let search = SearchIndex::new()?;
-    search.rebuild(&store.all_programs().await?)?;
-    let state = AppState::new(store, Arc::new(search), config);
+    let state = AppState::new(store, Arc::new(SearchIndex::new()?), config);
+    forma_web::rebuild_search(&state).await?;
     Ok(Application::build(state).await?)
 }
 

@@ -1,5 +1,5 @@
--- Catalogue: program sheets (stored whole, one row per version), categories, minimal sessions,
--- and the append-only audit log. Keep in step with migrations/sqlite/0001_catalogue.sql.
+-- Catalogue: program sheets (the listing columns in `programs`, each version stored whole in
+-- `program_versions`), categories, minimal sessions, and the append-only audit log. Keep in step with migrations/sqlite/0001_catalogue.sql.
 
 CREATE TABLE categories (
     id BIGSERIAL PRIMARY KEY,
@@ -17,12 +17,14 @@ CREATE TABLE programs (
     status TEXT NOT NULL CHECK (status IN ('draft', 'published')),
     updated_on DATE,
     current_version BIGINT NOT NULL,
-    body JSONB NOT NULL,
+    duration_days BIGINT,
+    total_hours BIGINT,
+    audience TEXT,
     created_at TIMESTAMPTZ NOT NULL,
     modified_at TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX programs_listing ON programs (status, sort_key);
-CREATE INDEX programs_category ON programs (category_id);
+CREATE INDEX programs_category ON programs (category_id, status);
 
 CREATE TABLE program_versions (
     program_id BIGINT NOT NULL REFERENCES programs (id),

@@ -2,7 +2,7 @@ use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use forma_search::Hit;
+
 use forma_store::CategoryCount;
 use serde::Deserialize;
 
@@ -21,6 +21,13 @@ pub struct SearchQuery {
     page: Option<String>,
 }
 
+/// A result as listed: the hit and its excerpt.
+pub struct ResultView {
+    pub slug: String,
+    pub title: String,
+    pub excerpt_html: String,
+}
+
 #[derive(Template)]
 #[template(path = "search.html")]
 struct SearchPage {
@@ -28,7 +35,7 @@ struct SearchPage {
     query: String,
     total: usize,
     partial: bool,
-    hits: Vec<Hit>,
+    hits: Vec<ResultView>,
     categories: Vec<CategoryCount>,
     page: u32,
     total_pages: u32,
@@ -57,6 +64,15 @@ pub async fn search(State(state): State<AppState>, query: Result<Query<SearchQue
         let offset = ((page - 1) * PER_PAGE) as usize;
         let results = if text.is_empty() { Default::default() } else { state.search.search(&text, offset, PER_PAGE as usize)? };
         let categories = if results.total == 0 { state.store.categories().await? } else { Vec::new() };
+        let mut hits = Vec::with_capacity(results.hits.len());
+        for hit in results.hits {
+            // The index keeps no text: excerpts are cut from the stored sheets shown on this page.
+            let excerpt_html = match (&results.excerpter, state.store.program(&hit.slug).await?) {
+                (Some(excerpter), Some(stored)) => excerpter.excerpt_html(&forma_search::program_text(&stored.program)),
+                _ => String::new(),
+            };
+            hits.push(ResultView { slug: hit.slug, title: hit.title, excerpt_html });
+        }
         let total_pages = (results.total as u32).div_ceil(PER_PAGE).max(1);
         let title = if text.is_empty() { "Rechercher une formation".to_owned() } else { format!("Recherche « {text} »") };
         let mut layout = Layout::new(&state.config.organisation_name, title, "");
@@ -65,7 +81,7 @@ pub async fn search(State(state): State<AppState>, query: Result<Query<SearchQue
             layout,
             total: results.total,
             partial: results.partial,
-            hits: results.hits,
+            hits,
             categories,
             page,
             total_pages,
