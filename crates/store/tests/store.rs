@@ -107,6 +107,29 @@ async fn listing_filters_and_pages() {
     .await;
 }
 
+#[tokio::test]
+async fn batches_walk_every_sheet_once_in_title_order() {
+    each_backend(|store, url| async move {
+        let mut all = vec![parse_catalogue_page(SEED).unwrap()];
+        all.extend(demo_pages());
+        store.import_programs(&all, "test").await.unwrap();
+        let mut seen = Vec::new();
+        let mut sizes = Vec::new();
+        store
+            .for_each_program_batch(7, |batch| {
+                sizes.push(batch.len());
+                seen.extend(batch.into_iter().map(|p| p.slug.to_string()));
+                Ok::<_, StoreError>(())
+            })
+            .await
+            .unwrap();
+        assert_eq!(sizes, vec![7, 7, 7, 7, 5], "{url}");
+        let listed = store.list_programs(&ProgramFilter { page: 1, per_page: 200, ..Default::default() }).await.unwrap();
+        assert_eq!(seen, listed.items.iter().map(|i| i.slug.clone()).collect::<Vec<_>>());
+    })
+    .await;
+}
+
 fn deunicode_lower(s: &str) -> String {
     deunicode::deunicode(s).to_lowercase()
 }
