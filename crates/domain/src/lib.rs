@@ -10,6 +10,7 @@ mod patterns;
 pub mod program;
 pub mod session;
 pub mod slug;
+pub mod text;
 
 pub use completeness::{Completeness, Indicator1Item};
 pub use import::{ImportError, decode_page, parse_catalogue_page};

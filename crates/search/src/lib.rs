@@ -18,7 +18,7 @@ use tantivy::tokenizer::{
 };
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term, doc};
 
-pub use text::program_text;
+pub use forma_domain::text::program_text;
 
 const ANALYZER: &str = "fr";
 /// A title match weighs this many times a body match.

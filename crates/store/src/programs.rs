@@ -207,10 +207,14 @@ impl Store {
                         (id, 1, None)
                     }
                 };
-                sqlx::query("INSERT INTO program_versions (program_id, number, body, created_at, created_by) VALUES ($1, $2, $3, $4, $5)")
+                sqlx::query(
+                    "INSERT INTO program_versions (program_id, number, body, search_text, created_at, created_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
                     .bind(id)
                     .bind(version)
                     .bind(Json(&body))
+                    .bind(forma_domain::text::program_text(program))
                     .bind(at)
                     .bind(actor)
                     .execute(&mut *tx)
@@ -219,6 +223,12 @@ impl Store {
                 record!(tx, actor, "program", program.slug.as_str(), action, before, Some(body))?;
             }
             tx.commit().await?;
+            // Fresh statistics after a bulk change: without them SQLite's planner prefers the
+            // status index over the unique slug index for `slug IN (…)` and scans every sheet.
+            if summary.created + summary.updated > 0 {
+                sqlx::query("ANALYZE programs").execute(pool).await?;
+                sqlx::query("ANALYZE program_versions").execute(pool).await?;
+            }
             Ok(summary)
         })
     }
@@ -230,8 +240,8 @@ impl Store {
         let kind = filter.kind.map(ProgramKind::as_str);
         on_pool!(self, pool => {
             let total: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM programs p LEFT JOIN categories c ON c.id = p.category_id \
-                 WHERE p.status = 'published' AND ($1 IS NULL OR c.slug = $1) AND ($2 IS NULL OR p.kind = $2)",
+                "SELECT COUNT(*) FROM programs p WHERE p.status = 'published' \
+                 AND ($1 IS NULL OR p.category_id = (SELECT id FROM categories WHERE slug = $1)) AND ($2 IS NULL OR p.kind = $2)",
             )
             .bind(filter.category.as_deref())
             .bind(kind)
@@ -239,8 +249,8 @@ impl Store {
             .await?;
             let rows = sqlx::query_as::<_, ListedRow>(sqlx::AssertSqlSafe(format!(
                 "SELECT {LISTED_COLUMNS} FROM programs p LEFT JOIN categories c ON c.id = p.category_id \
-                 WHERE p.status = 'published' AND ($1 IS NULL OR c.slug = $1) AND ($2 IS NULL OR p.kind = $2) \
-                 ORDER BY p.sort_key, p.id LIMIT $3 OFFSET $4",
+                 WHERE p.status = 'published' AND ($1 IS NULL OR p.category_id = (SELECT id FROM categories WHERE slug = $1)) \
+                 AND ($2 IS NULL OR p.kind = $2) ORDER BY p.sort_key, p.id LIMIT $3 OFFSET $4",
             )))
             .bind(filter.category.as_deref())
             .bind(kind)
@@ -252,22 +262,24 @@ impl Store {
         })
     }
 
-    /// Summaries of the given published sheets, in the order of `slugs` (search results).
-    pub async fn program_summaries(&self, slugs: &[String]) -> Result<Vec<ProgramSummary>, StoreError> {
-        let mut out = Vec::with_capacity(slugs.len());
-        for slug in slugs {
-            let row = on_pool!(self, pool => {
-                sqlx::query_as::<_, ListedRow>(sqlx::AssertSqlSafe(format!(
-                    "SELECT {LISTED_COLUMNS} FROM programs p LEFT JOIN categories c ON c.id = p.category_id \
-                     WHERE p.status = 'published' AND p.slug = $1",
-                )))
-                .bind(slug)
-                .fetch_optional(pool)
-                .await?
-            });
-            out.extend(row.map(ProgramSummary::from));
+    /// The plain text of the given published sheets (slug, text), in one query: search results
+    /// cut their excerpts from it. Unknown slugs are skipped.
+    pub async fn program_texts(&self, slugs: &[String]) -> Result<Vec<(String, String)>, StoreError> {
+        if slugs.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(out)
+        on_pool!(self, pool => {
+            let mut query = sqlx::QueryBuilder::new(
+                "SELECT p.slug, v.search_text FROM programs p JOIN program_versions v ON v.program_id = p.id AND v.number = p.current_version \
+                 WHERE p.status = 'published' AND p.slug IN (",
+            );
+            let mut list = query.separated(", ");
+            for slug in slugs {
+                list.push_bind(slug);
+            }
+            query.push(")");
+            Ok(query.build_query_as().fetch_all(pool).await?)
+        })
     }
 
     /// A published sheet by its slug.
@@ -365,9 +377,9 @@ impl Store {
     pub async fn categories(&self) -> Result<Vec<CategoryCount>, StoreError> {
         on_pool!(self, pool => {
             Ok(sqlx::query_as::<_, CategoryCount>(
-                "SELECT c.slug, c.name, COUNT(p.id) AS programs FROM categories c \
-                 JOIN programs p ON p.category_id = c.id AND p.status = 'published' \
-                 GROUP BY c.slug, c.name ORDER BY c.name",
+                "SELECT c.slug, c.name, n.programs FROM categories c JOIN \
+                 (SELECT category_id, COUNT(*) AS programs FROM programs WHERE status = 'published' GROUP BY category_id) n \
+                 ON n.category_id = c.id ORDER BY c.name",
             )
             .fetch_all(pool)
             .await?)

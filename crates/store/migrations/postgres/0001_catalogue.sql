@@ -24,12 +24,15 @@ CREATE TABLE programs (
     modified_at TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX programs_listing ON programs (status, sort_key);
-CREATE INDEX programs_category ON programs (category_id, status);
+-- Covering index for the category counts and the filtered listing counts.
+CREATE INDEX programs_filter ON programs (status, category_id, kind);
 
 CREATE TABLE program_versions (
     program_id BIGINT NOT NULL REFERENCES programs (id),
     number BIGINT NOT NULL,
     body JSONB NOT NULL,
+    -- The sheet as plain text, for search excerpts without decoding the body.
+    search_text TEXT NOT NULL,
     created_at TIMESTAMPTZ NOT NULL,
     created_by TEXT NOT NULL,
     PRIMARY KEY (program_id, number)

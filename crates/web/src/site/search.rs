@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -11,7 +13,8 @@ use super::{page_number, respond};
 use crate::error::SiteError;
 use crate::state::AppState;
 
-const PER_PAGE: u32 = 20;
+/// Ten results a page, as search engines do; each shown result costs an excerpt.
+const PER_PAGE: u32 = 10;
 /// Longer input is cut: nobody types more, and it bounds the work per request.
 const MAX_QUERY_CHARS: usize = 200;
 
@@ -64,15 +67,20 @@ pub async fn search(State(state): State<AppState>, query: Result<Query<SearchQue
         let offset = ((page - 1) * PER_PAGE) as usize;
         let results = if text.is_empty() { Default::default() } else { state.search.search(&text, offset, PER_PAGE as usize)? };
         let categories = if results.total == 0 { state.store.categories().await? } else { Vec::new() };
-        let mut hits = Vec::with_capacity(results.hits.len());
-        for hit in results.hits {
-            // The index keeps no text: excerpts are cut from the stored sheets shown on this page.
-            let excerpt_html = match (&results.excerpter, state.store.program(&hit.slug).await?) {
-                (Some(excerpter), Some(stored)) => excerpter.excerpt_html(&forma_search::program_text(&stored.program)),
-                _ => String::new(),
-            };
-            hits.push(ResultView { slug: hit.slug, title: hit.title, excerpt_html });
-        }
+        // The index keeps no text: excerpts are cut from the stored sheets shown on this page.
+        let slugs: Vec<String> = results.hits.iter().map(|h| h.slug.clone()).collect();
+        let mut texts: HashMap<String, String> = state.store.program_texts(&slugs).await?.into_iter().collect();
+        let hits = results
+            .hits
+            .into_iter()
+            .map(|hit| {
+                let excerpt_html = match (&results.excerpter, texts.remove(&hit.slug)) {
+                    (Some(excerpter), Some(text)) => excerpter.excerpt_html(&text),
+                    _ => String::new(),
+                };
+                ResultView { slug: hit.slug, title: hit.title, excerpt_html }
+            })
+            .collect();
         let total_pages = (results.total as u32).div_ceil(PER_PAGE).max(1);
         let title = if text.is_empty() { "Rechercher une formation".to_owned() } else { format!("Recherche « {text} »") };
         let mut layout = Layout::new(&state.config.organisation_name, title, "");
