@@ -100,7 +100,7 @@ impl From<ListedRow> for ProgramSummary {
     }
 }
 
-/// The listing columns, read from the sheet's current version; the versions table holds the rest.
+/// The columns a listing needs, kept beside the sheet so that lists never decode its body.
 const LISTED_COLUMNS: &str = "p.slug, p.title, p.kind, p.updated_on, p.duration_days, p.total_hours, p.audience, \
      c.slug AS category_slug, c.name AS category_name";
 
