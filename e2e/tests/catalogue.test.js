@@ -408,6 +408,16 @@ async function journey(t, device, prefix) {
       assert.ok(tables + lists > 0, 'expected a table or a list of upcoming sessions in the main content');
     });
 
+    await step('accessibility statement from the footer', `${prefix}-08-accessibilite`, async (arrive) => {
+      await goto(page, '/');
+      await page.getByRole('contentinfo').getByRole('link', { name: /Accessibilité/ }).click();
+      await page.waitForURL(/\/accessibilite$/);
+      arrive();
+      const h1 = await page.getByRole('heading', { level: 1 }).first().innerText();
+      assert.match(h1, /Déclaration d.accessibilité/, 'the footer link leads to the accessibility statement');
+      assert.ok((await page.getByText(/État de conformité/).count()) > 0, 'the statement gives the conformity status');
+    });
+
     await step('unknown sheet: 404 in French', `${prefix}-07-404`, async (arrive) => {
       const response = await goto(page, '/formations/nexiste-pas');
       arrive();

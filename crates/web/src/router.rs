@@ -30,6 +30,7 @@ pub const PUBLIC_PAGES: &[(&str, Access)] = &[
     ("/formations/{slug}", Access::Public),
     ("/sessions", Access::Public),
     ("/recherche", Access::Public),
+    ("/accessibilite", Access::Public),
     ("/healthz", Access::Public),
     (STYLESHEET_PATH, Access::Public),
     ("/api/v1/programs", Access::Public),
@@ -71,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         .route("/formations/{slug}", get(site::sheet))
         .route("/sessions", get(site::sessions))
         .route("/recherche", get(site::search))
+        .route("/accessibilite", get(site::accessibility))
         .route("/healthz", get(healthz))
         .route(STYLESHEET_PATH, get(stylesheet))
         .route(

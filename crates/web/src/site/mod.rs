@@ -1,6 +1,7 @@
 //! The public site: home, catalogue, sheets, sessions, search. French, server-rendered, usable
 //! without JavaScript.
 
+mod accessibility;
 mod catalogue;
 mod home;
 pub mod layout;
@@ -10,6 +11,7 @@ mod sheet;
 mod sheet_view;
 mod views;
 
+pub use accessibility::accessibility;
 pub use catalogue::catalogue;
 pub use home::home;
 pub use search::search;
