@@ -1,10 +1,12 @@
-//! Security around every response: headers (a CSP without inline script or style), cross-site
-//! request refusal for state-changing methods, body-size limit and request timeout.
+//! What wraps every response: security headers (a CSP without inline script or style),
+//! cross-site request refusal for state-changing methods, body-size limit, request timeout, and
+//! gzip for clients that accept it.
 
 use std::time::Duration;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
+use tower_http::compression::CompressionLayer;
 use tower_http::csrf::CsrfLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -32,6 +34,8 @@ pub fn apply(router: Router, public_url: Option<&str>) -> Router {
     router
         .layer(csrf)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // Sheets are long text pages: gzip divides them by about four for browsers that ask.
+        .layer(CompressionLayer::new().gzip(true))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(header("content-security-policy", CONTENT_SECURITY_POLICY))
         .layer(header("x-content-type-options", "nosniff"))

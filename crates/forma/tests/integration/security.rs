@@ -31,6 +31,21 @@ async fn security_headers_on_every_page() {
 }
 
 #[tokio::test]
+async fn pages_are_compressed_for_browsers_that_ask() {
+    on_each_backend(|app| async move {
+        let url = format!("{}/formations/{SEED_SLUG}", app.base);
+        let gz = app.client.get(&url).header("accept-encoding", "gzip").send().await.unwrap();
+        assert_eq!(gz.headers()["content-encoding"], "gzip");
+        let compressed = gz.bytes().await.unwrap().len();
+        let plain = app.client.get(&url).send().await.unwrap();
+        assert!(plain.headers().get("content-encoding").is_none());
+        let full = plain.bytes().await.unwrap().len();
+        assert!(compressed * 2 < full, "{compressed} vs {full}");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn cross_site_posts_are_refused_and_bodies_are_bounded() {
     on_each_backend(|app| async move {
         let cross = app
