@@ -255,7 +255,13 @@ impl PageBuilder {
             SectionKind::Satisfaction => {
                 self.satisfaction.get_or_insert((one_line, section.line));
             }
-            SectionKind::ContentStart | SectionKind::Content => {
+            SectionKind::ContentStart => {
+                // The text right under « Contenu », before its first subsection: the heading
+                // is the content's own, not a subsection's.
+                self.content.push(TextSection::new(String::new(), markdown));
+                self.content_days.push(None);
+            }
+            SectionKind::Content => {
                 let day = crate::patterns::day_heading()
                     .captures(&section.heading)
                     .and_then(|c| c[1].parse().ok());

@@ -132,6 +132,8 @@ fn structured_prices_prerequisites_and_unknown_sections() {
     assert_eq!(p.prerequisites, Prerequisites::NoneRequired);
     assert_eq!(p.objectives, vec!["Identifier les signes de tension", "Adapter sa posture"]);
     assert!(p.content.iter().any(|s| s.heading == "Une rubrique inconnue" && s.markdown == "Gardée telle quelle."));
+    assert_eq!(p.content[0].heading, "", "the text under « Contenu » has no subsection heading");
+    assert!(p.content[0].markdown.starts_with("**Durée et dates : 2 jours**"));
     assert!(p.other_sections.iter().any(|s| s.heading == "Annexe libre"));
     assert_eq!(p.access_delays.inter.map(|d| (d.amount, d.unit)), Some((3, DelayUnit::Weeks)));
     assert_eq!(p.contacts.emails, vec!["formation@egoc.example"]);

@@ -23,11 +23,16 @@ pub fn dates_label(session: &SessionSummary) -> String {
     let span = if first == last {
         format!("le {}", long_date(first))
     } else {
+        use chrono::Datelike;
         let full_first = long_date(first);
-        let short_first = if chrono::Datelike::year(&first) == chrono::Datelike::year(&last) {
-            full_first.rsplit_once(' ').map_or(full_first.clone(), |(head, _)| head.to_owned())
+        // « du 9 au 10 décembre 2026 », « du 30 mars au 2 avril 2027 », years only when they differ.
+        let words: Vec<&str> = full_first.split(' ').collect();
+        let short_first = if first.year() != last.year() {
+            full_first.clone()
+        } else if first.month() != last.month() {
+            words[..2].join(" ")
         } else {
-            full_first
+            words[0].to_owned()
         };
         format!("du {short_first} au {}", long_date(last))
     };
@@ -90,5 +95,45 @@ pub fn duration_label(days: Option<u32>, hours: Option<u32>) -> String {
         (Some(d), None) => format!("{d} jours"),
         (None, Some(h)) => format!("{h} h"),
         (None, None) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, NaiveTime};
+    use forma_domain::ProgramKind;
+    use forma_domain::session::SessionDay;
+
+    use super::*;
+
+    fn session(dates: &[(i32, u32, u32)]) -> SessionSummary {
+        SessionSummary {
+            id: 1,
+            program_slug: "x".into(),
+            program_title: "X".into(),
+            kind: ProgramKind::Inter,
+            capacity: Some(12),
+            seats_left: Some(12),
+            days: dates
+                .iter()
+                .map(|&(y, m, d)| SessionDay {
+                    date: NaiveDate::from_ymd_opt(y, m, d).unwrap(),
+                    start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+                    end: NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+                    place: "Moulins".into(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn french_date_ranges() {
+        assert_eq!(dates_label(&session(&[(2027, 2, 1)])), "le 1er février 2027");
+        assert_eq!(dates_label(&session(&[(2026, 12, 9), (2026, 12, 10)])), "du 9 au 10 décembre 2026");
+        assert_eq!(dates_label(&session(&[(2027, 3, 31), (2027, 4, 1)])), "du 31 mars au 1er avril 2027");
+        assert_eq!(dates_label(&session(&[(2026, 12, 31), (2027, 1, 1)])), "du 31 décembre 2026 au 1er janvier 2027");
+        assert_eq!(dates_label(&session(&[(2027, 3, 1), (2027, 3, 8)])), "2 journées, du 1er au 8 mars 2027");
+        assert_eq!(seats_label(Some(1)), "1 place disponible");
+        assert_eq!(hours_label(&session(&[(2027, 3, 1)])), "9 h – 17 h");
     }
 }
