@@ -135,3 +135,28 @@ async fn a_running_server_sees_sheets_imported_by_the_cli() {
     })
     .await;
 }
+
+#[test]
+fn forma_toml_sits_below_flags_and_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let from_file = dir.path().join("depuis-fichier.db");
+    std::fs::write(dir.path().join("forma.toml"), format!("database_url = \"sqlite://{}\"\n", from_file.display())).unwrap();
+    let run = |env_db: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_forma"));
+        command.current_dir(dir.path()).env_remove("FORMA_CONFIG").env_remove("FORMA_DATABASE_URL").arg("demo");
+        if let Some(db) = env_db {
+            command.env("FORMA_DATABASE_URL", db);
+        }
+        command.output().unwrap()
+    };
+    assert!(run(None).status.success());
+    assert!(from_file.exists(), "the file's database is used");
+    let from_env = dir.path().join("depuis-env.db");
+    assert!(run(Some(&format!("sqlite://{}", from_env.display()))).status.success());
+    assert!(from_env.exists(), "the environment wins over the file");
+
+    std::fs::write(dir.path().join("forma.toml"), "port = 8080\n").unwrap();
+    let out = run(None);
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("unknown field `port`"), "{}", text(&out.stderr));
+}
