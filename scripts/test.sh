@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Forma's whole test suite: unit, property, store and integration tests on SQLite and
-# PostgreSQL, then the browser tests (headless Chromium + axe-core). Installs what it needs.
+# PostgreSQL, the API contract test (schemathesis against the OpenAPI document), then the
+# browser tests (headless Chromium + axe-core). Installs what it needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,4 +30,5 @@ fi
 
 cargo build --locked -p forma
 cargo test --locked --workspace
+FORMA_BIN="$PWD/target/debug/forma" bash scripts/contract.sh
 FORMA_BIN="$PWD/target/debug/forma" bash e2e/run.sh

@@ -45,6 +45,10 @@ async fn errors_are_problem_details() {
             ("/api/v1/programs?kind=BOTH", 400),
             ("/api/v1/programs?page=abc", 400),
             ("/api/v1/programs?per_page=1000", 400),
+            ("/api/v1/programs?page=0", 400),
+            ("/api/v1/programs?kind=", 400),
+            ("/api/v1/programs?kind=intra", 400),
+            ("/api/v1/programs?page=2147483648", 400),
             ("/api/v1/sessions?from=demain", 400),
         ] {
             let response = app.get(path).await;

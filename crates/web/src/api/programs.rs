@@ -13,17 +13,21 @@ use crate::error::{ApiError, Problem};
 use crate::state::AppState;
 
 const MAX_PER_PAGE: u32 = 100;
+const MAX_PAGE: u32 = 100_000;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ProgramListParams {
     /// Page number, from 1.
+    #[param(minimum = 1, maximum = 100000)]
     page: Option<u32>,
     /// Items per page (1 to 100, 20 by default).
+    #[param(minimum = 1, maximum = 100)]
     per_page: Option<u32>,
     /// Category slug, e.g. `chantiers-locaux`.
     category: Option<String>,
     /// `INTRA` or `INTER`.
+    #[param(value_type = Option<ProgramKind>)]
     kind: Option<String>,
 }
 
@@ -102,17 +106,20 @@ pub async fn list_programs(
     params: Result<Query<ProgramListParams>, QueryRejection>,
 ) -> Result<Json<ProgramList>, ApiError> {
     let Query(params) = params.map_err(bad_query)?;
+    // The API is strict where the site is lenient: exactly the documented values.
     let kind = match params.kind.as_deref() {
-        None | Some("") => None,
-        Some(k) => Some(ProgramKind::parse(k).ok_or_else(|| ApiError::BadRequest(format!("type inconnu « {k} » : INTRA ou INTER")))?),
+        None => None,
+        Some("INTRA") => Some(ProgramKind::Intra),
+        Some("INTER") => Some(ProgramKind::Inter),
+        Some(k) => return Err(ApiError::BadRequest(format!("type inconnu « {k} » : INTRA ou INTER"))),
     };
     let per_page = params.per_page.unwrap_or(20);
     if per_page == 0 || per_page > MAX_PER_PAGE {
         return Err(ApiError::BadRequest(format!("per_page doit être compris entre 1 et {MAX_PER_PAGE}")));
     }
     let page = params.page.unwrap_or(1);
-    if page == 0 {
-        return Err(ApiError::BadRequest("page commence à 1".into()));
+    if page == 0 || page > MAX_PAGE {
+        return Err(ApiError::BadRequest(format!("page doit être compris entre 1 et {MAX_PAGE}")));
     }
     let listing = state
         .store
