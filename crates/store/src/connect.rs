@@ -12,12 +12,6 @@ pub enum Backend {
     Postgres(PgPool),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BackendKind {
-    Sqlite,
-    Postgres,
-}
-
 impl Store {
     /// Opens the database named by `url` (`sqlite://forma.db`, created if absent, or
     /// `postgres://…`) and brings its schema up to date.

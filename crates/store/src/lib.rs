@@ -14,7 +14,7 @@ mod sessions;
 pub mod testing;
 
 pub use audit::AuditEvent;
-pub use connect::{Backend, BackendKind};
+pub use connect::Backend;
 pub use error::StoreError;
 pub use programs::{CatalogueStamp, CategoryCount, ImportSummary, ProgramFilter, ProgramPage, ProgramSummary, StoredProgram};
 pub use sessions::SessionSummary;
@@ -37,13 +37,6 @@ pub struct Store {
 }
 
 impl Store {
-    pub fn kind(&self) -> BackendKind {
-        match self.backend {
-            Backend::Sqlite(_) => BackendKind::Sqlite,
-            Backend::Postgres(_) => BackendKind::Postgres,
-        }
-    }
-
     /// Answers when the database does.
     pub async fn ping(&self) -> Result<(), StoreError> {
         on_pool!(self, pool => {
