@@ -28,6 +28,11 @@ else
   unset FORMA_TEST_POSTGRES_URL
 fi
 
+# The mail tests deliver to a real SMTP server (aiosmtpd, run with python3).
+if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+  python3 -m pip install --quiet --disable-pip-version-check "aiosmtpd==1.4.6"
+fi
+
 cargo build --locked -p forma
 cargo test --locked --workspace
 FORMA_BIN="$PWD/target/debug/forma" bash scripts/contract.sh

@@ -18,6 +18,13 @@ export const FORMA_BIN = resolve(E2E_DIR, process.env.FORMA_BIN || '../target/de
 export const CHROMIUM_BIN = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 const START_TIMEOUT_MS = Number(process.env.FORMA_START_TIMEOUT_MS) || 60_000;
 const READY_RE = /^Forma écoute sur (http:\/\/127\.0\.0\.1:\d+)\s*$/;
+// With --demo, on a fresh database, the server prints the back-office login
+// after the ready line: « Démonstration — gestion : URL », « Identifiant : … »,
+// « Mot de passe : … ».
+const LOGIN_URL_RE = /^Démonstration\s*[—–-]\s*gestion\s*:\s*(\S+)\s*$/;
+const LOGIN_EMAIL_RE = /^Identifiant\s*:\s*(\S+)\s*$/;
+const LOGIN_PASSWORD_RE = /^Mot de passe\s*:\s*(\S+)\s*$/;
+const LOGIN_TIMEOUT_MS = Number(process.env.FORMA_LOGIN_TIMEOUT_MS) || 5_000;
 
 // sh -c GUARD forma ARGS…: runs forma (stdin /dev/null), forwards SIGTERM to
 // it, waits for it, removes the temp dir and exits with forma's status. A
@@ -47,8 +54,13 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 
 /**
  * Starts `$FORMA_BIN serve --demo` on a fresh SQLite database in a temp dir,
- * on a port chosen by the OS. Resolves to { url, stop(), stderr() } once the
+ * on a port chosen by the OS. Resolves to { url, stop(), stderr(), login } once the
  * server has printed « Forma écoute sur http://127.0.0.1:PORT ».
+ *
+ * `login` is the demo back-office account printed after that line
+ * ({ email, password, url } from « Identifiant : … », « Mot de passe : … » and
+ * « Démonstration — gestion : URL »), or null when the server printed none
+ * within FORMA_LOGIN_TIMEOUT_MS (5 s) of the ready line.
  */
 export async function startServer() {
   if (!existsSync(FORMA_BIN)) {
@@ -73,6 +85,8 @@ export async function startServer() {
   let stdout = '';
   let stderr = '';
   let exited = null;
+  const login = { url: null, email: null, password: null };
+  let onLoginLine = () => {};
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (d) => { stderr += d; });
   child.stdout.setEncoding('utf8');
@@ -95,17 +109,28 @@ export async function startServer() {
       if (err) rej(err); else res(value);
     };
     let buf = '';
+    let ready = false;
     child.stdout.on('data', (d) => {
       stdout += d;
-      if (done) return;
       buf += d;
       let nl;
       while ((nl = buf.indexOf('\n')) >= 0) {
         const line = buf.slice(0, nl).replace(/\r$/, '');
         buf = buf.slice(nl + 1);
-        const m = READY_RE.exec(line);
-        if (m) return finish(null, m[1]);
+        if (!ready) {
+          const m = READY_RE.exec(line);
+          if (m) { ready = true; finish(null, m[1]); }
+          continue;
+        }
+        let m;
+        if ((m = LOGIN_URL_RE.exec(line))) login.url = m[1];
+        else if ((m = LOGIN_EMAIL_RE.exec(line))) login.email = m[1];
+        else if ((m = LOGIN_PASSWORD_RE.exec(line))) login.password = m[1];
+        else continue;
+        onLoginLine();
       }
+      // Once the login is known, nothing more to parse.
+      if (ready && login.email && login.password) buf = '';
     });
     child.on('error', (e) => finish(new Error(`cannot start ${FORMA_BIN}: ${e.message}`)));
     exitPromise.then(({ code, signal }) => finish(new Error(
@@ -125,6 +150,17 @@ export async function startServer() {
 
   // Keep draining stdout so the server never blocks on a full pipe.
   child.stdout.resume();
+
+  // The demo login, printed right after the ready line (if at all).
+  const haveLogin = () => Boolean(login.email && login.password);
+  if (!haveLogin()) {
+    await new Promise((res) => {
+      const t = setTimeout(res, LOGIN_TIMEOUT_MS);
+      onLoginLine = () => { if (haveLogin()) { clearTimeout(t); res(); } };
+      exitPromise.then(() => { clearTimeout(t); res(); });
+    });
+    onLoginLine = () => {};
+  }
   // Never leave the server behind, even if the test process ends abruptly.
   const killOnExit = () => { signalGroup('SIGKILL'); cleanup(); };
   liveServers.add(killOnExit);
@@ -143,7 +179,10 @@ export async function startServer() {
     cleanup();
   }
 
-  return { url, dir, stop, stderr: () => stderr, stdout: () => stdout };
+  return {
+    url, dir, stop, stderr: () => stderr, stdout: () => stdout,
+    login: haveLogin() ? { ...login } : null,
+  };
 }
 
 export const CHROMIUM_ARGS = [

@@ -1,18 +1,24 @@
 //! Forma's domain: the vocabulary of a training organisation as validated types, and the rules
 //! that act on them. No I/O here: everything is unit- and property-testable.
 
+pub mod account;
 pub mod completeness;
 pub mod duration;
 pub mod french_date;
 pub mod import;
 pub mod money;
+pub mod organisation;
 mod patterns;
 pub mod program;
+pub mod program_diff;
+pub mod program_validation;
 pub mod session;
 pub mod slug;
 pub mod text;
+pub mod validation;
 
 pub use completeness::{Completeness, Indicator1Item};
 pub use import::{ImportError, decode_page, parse_catalogue_page};
 pub use program::{Program, ProgramKind};
 pub use slug::Slug;
+pub use validation::{FieldError, FieldErrors};

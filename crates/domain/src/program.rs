@@ -290,3 +290,35 @@ impl Program {
         self.duration.minutes.map(|m| m.whole_hours())
     }
 }
+
+impl Program {
+    /// A new sheet: a title, its address and its kind; everything else to be written.
+    pub fn new(slug: Slug, title: String, kind: ProgramKind) -> Program {
+        Program {
+            slug,
+            title,
+            kind,
+            tag: None,
+            audience: None,
+            practical: PracticalModalities::default(),
+            category: None,
+            prices: Prices::default(),
+            animation: None,
+            trainers: Vec::new(),
+            headcount: Headcount::default(),
+            satisfaction: None,
+            updated_on: None,
+            prerequisites: Prerequisites::Unspecified,
+            objectives: Vec::new(),
+            duration: ProgramDuration::default(),
+            content: Vec::new(),
+            methods: None,
+            evaluation: EvaluationModalities::default(),
+            accessibility: None,
+            access_delays: AccessDelays::default(),
+            contacts: Contacts::default(),
+            other_sections: Vec::new(),
+            empty_sections: Vec::new(),
+        }
+    }
+}

@@ -49,3 +49,8 @@ pub fn program_text(p: &Program) -> String {
     }
     parts.join("\n")
 }
+
+/// Lower-cased, accents folded: « Écrits » and « ecrits » compare equal.
+pub fn fold(text: &str) -> String {
+    deunicode::deunicode(text).to_lowercase()
+}

@@ -32,6 +32,18 @@ pub enum Command {
         /// Nom de l'organisme de formation affiché sur les pages.
         #[arg(long, env = "FORMA_ORGANISATION_NAME", default_value = "EGOC")]
         organisation: String,
+        /// Serveur SMTP des messages (smtp://hôte:25, smtp://hôte:587?tls=required, smtps://utilisateur:mot-de-passe@hôte:465).
+        /// Sans serveur, les messages restent dans la file d'envoi.
+        #[arg(long, env = "FORMA_SMTP_URL")]
+        smtp_url: Option<String>,
+        /// Expéditeur des messages (« EGOC <formation@exemple.org> »).
+        #[arg(long, env = "FORMA_MAIL_FROM", default_value = "Forma <forma@localhost>")]
+        mail_from: String,
+    },
+    /// Comptes : création avec lien personnel.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
     },
     /// Importe des pages de catalogue (format de la fiche d'origine) ; tout ou rien.
     Import {
@@ -52,10 +64,42 @@ pub enum Command {
     Demo,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Crée un compte et affiche son lien personnel (choix du mot de passe, ou accès stagiaire).
+    Add {
+        /// Adresse e-mail (identifiant de connexion).
+        #[arg(long)]
+        email: String,
+        /// Profil : admin, gestionnaire, formateur, client ou stagiaire.
+        #[arg(long)]
+        role: String,
+        /// Prénom et nom.
+        #[arg(long)]
+        name: String,
+        /// Pour un compte client : le nom du client (créé s'il n'existe pas).
+        #[arg(long)]
+        client: Option<String>,
+        /// Envoie aussi le lien par e-mail (file d'envoi).
+        #[arg(long)]
+        mail: bool,
+        /// Adresse publique du site, pour le lien.
+        #[arg(long, env = "FORMA_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        public_url: String,
+        /// Nom de l'organisme dans le message.
+        #[arg(long, env = "FORMA_ORGANISATION_NAME", default_value = "EGOC")]
+        organisation: String,
+    },
+}
+
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { addr, demo, public_url, organisation } => {
-            commands::serve::run(&cli.db, addr, demo, public_url, organisation).await
+        Command::Serve { addr, demo, public_url, organisation, smtp_url, mail_from } => {
+            let mail = smtp_url.map(|url| forma_mail::MailConfig::new(url, mail_from));
+            commands::serve::run(&cli.db, addr, demo, public_url, organisation, mail).await
+        }
+        Command::User { command: UserCommand::Add { email, role, name, client, mail, public_url, organisation } } => {
+            commands::user::add(&cli.db, commands::user::AddUser { email, role, name, client, mail, public_url, organisation }).await
         }
         Command::Import { files } => commands::import::run(&cli.db, &files).await,
         Command::Check { today, json } => commands::check::run(&cli.db, today, json).await,

@@ -14,6 +14,8 @@ pub struct ConfigFile {
     pub addr: Option<String>,
     pub public_url: Option<String>,
     pub organisation_name: Option<String>,
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
 }
 
 impl ConfigFile {
@@ -34,6 +36,8 @@ impl ConfigFile {
             ("FORMA_ADDR", &self.addr),
             ("FORMA_PUBLIC_URL", &self.public_url),
             ("FORMA_ORGANISATION_NAME", &self.organisation_name),
+            ("FORMA_SMTP_URL", &self.smtp_url),
+            ("FORMA_MAIL_FROM", &self.mail_from),
         ]
         .into_iter()
         .filter_map(|(name, value)| value.clone().filter(|_| !present(name)).map(|v| (name, v)))

@@ -6,7 +6,9 @@ use anyhow::Context;
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
 use forma_domain::session::{NewSession, SessionDay};
 use forma_domain::{Program, ProgramKind, parse_catalogue_page};
-use forma_store::Store;
+use forma_domain::account::{Email, Role};
+use forma_domain::organisation::{Organisation, Referent};
+use forma_store::{NewUser, Store};
 
 include!(concat!(env!("OUT_DIR"), "/demo_pages.rs"));
 
@@ -68,12 +70,77 @@ pub fn sessions(programs: &[Program], today: NaiveDate) -> Vec<(String, NewSessi
     out
 }
 
+/// The demo administrator's login, printed once at start.
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    pub email: String,
+    pub password: String,
+}
+
+pub struct DemoLoaded {
+    pub summary: String,
+    /// Present when the accounts were created by this run.
+    pub admin: Option<DemoLogin>,
+}
+
+pub const DEMO_ADMIN: &str = "admin@demo.forma.test";
+
+/// The demo organisation: EGOC as on the seed page; identifiers are fictitious but well-formed.
+fn organisation() -> Organisation {
+    let referent = |name: &str, email: &str| Referent { name: name.into(), email: email.into(), phone: "04 70 00 00 00".into() };
+    Organisation {
+        name: "EGOC".into(),
+        nda: "84030000003".into(),
+        siret: "12345678900007".into(),
+        address: "1 rue de la Formation\n03000 Moulins".into(),
+        phone: "04 70 00 00 00".into(),
+        email: "contact@demo.forma.test".into(),
+        pedagogical_referent: referent("Claire Martin", "pedagogie@demo.forma.test"),
+        administrative_referent: referent("Paul Bernard", "administration@demo.forma.test"),
+        disability_referent: referent("Nadia Robert", "handicap@demo.forma.test"),
+    }
+}
+
+/// Settings, a client and one account per role; the administrator gets a random password,
+/// the others their personal links (unused in the demo).
+async fn accounts(store: &Store) -> anyhow::Result<Option<DemoLogin>> {
+    if store.count_users().await? > 0 {
+        return Ok(None);
+    }
+    let mut org = organisation();
+    org.validate().map_err(|e| anyhow::anyhow!("organisme de démonstration invalide : {e:?}"))?;
+    store.save_organisation(&org, ACTOR).await?;
+    let client = store.create_client("CAF de l'Allier", ACTOR).await?;
+    let base = "http://127.0.0.1:8080";
+    let people = [
+        (DEMO_ADMIN, "Administratrice Démo", Role::Admin, None),
+        ("gestion@demo.forma.test", "Gaëlle Gestion", Role::Gestionnaire, None),
+        ("thierry.cheine@demo.forma.test", "Thierry CHEINE", Role::Formateur, None),
+        ("contact.caf03@demo.forma.test", "Camille Caf", Role::Client, Some(client)),
+        ("agent.caf03@demo.forma.test", "Alex Agent", Role::Stagiaire, None),
+    ];
+    let mut admin_id = None;
+    for (email, name, role, client_id) in people {
+        let user = NewUser { email: Email::parse(email).map_err(|e| anyhow::anyhow!("{e}"))?, name: name.into(), role, client_id };
+        let invitation = forma_web::auth::invitation::invite(store, base, &org.name, &user, false, ACTOR).await?;
+        if role == Role::Admin {
+            admin_id = Some(invitation.user_id);
+        }
+    }
+    let password = forma_web::auth::token::new_token()[..16].to_owned();
+    let hash = forma_web::auth::password::Passwords::default().hash(password.clone()).await?;
+    if let Some(id) = admin_id {
+        store.set_password(id, &hash, ACTOR).await?;
+    }
+    Ok(Some(DemoLogin { email: DEMO_ADMIN.into(), password }))
+}
+
 /// Loads the demo into the store. Importing is idempotent; sessions are added only to a base
-/// that has none, so running it twice changes nothing.
-pub async fn load(store: &Store) -> anyhow::Result<String> {
+/// that has none, accounts only to a base without any, so running it twice changes nothing.
+pub async fn load(store: &Store) -> anyhow::Result<DemoLoaded> {
     let programs = catalogue()?;
     let summary = store.import_programs(&programs, ACTOR).await?;
-    let today = chrono::Local::now().date_naive();
+    let today = chrono::Utc::now().date_naive();
     let mut created = 0;
     if store.upcoming_sessions(NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid"), None, false, 1).await?.is_empty() {
         for (slug, session) in sessions(&programs, today) {
@@ -82,12 +149,15 @@ pub async fn load(store: &Store) -> anyhow::Result<String> {
             created += 1;
         }
     }
-    Ok(format!(
-        "Démonstration : {} fiches ({} créées, {} inchangées), {created} sessions ajoutées",
+    let admin = accounts(store).await?;
+    let summary = format!(
+        "Démonstration : {} fiches ({} créées, {} inchangées), {created} sessions ajoutées{}",
         programs.len(),
         summary.created,
-        summary.unchanged
-    ))
+        summary.unchanged,
+        if admin.is_some() { ", organisme, client et comptes créés" } else { "" }
+    );
+    Ok(DemoLoaded { summary, admin })
 }
 
 #[cfg(test)]

@@ -7,4 +7,4 @@ pub mod demo;
 pub use demo::DEMO_PAGES;
 pub mod telemetry;
 
-pub use commands::serve::start;
+pub use commands::serve::{start, start_with_mail};

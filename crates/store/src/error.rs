@@ -10,4 +10,10 @@ pub enum StoreError {
     Corrupt { slug: String, source: serde_json::Error },
     #[error("formation introuvable : {0}")]
     UnknownProgram(String),
+    /// A unique value already taken (an e-mail address, a category name, a slug): the message
+    /// is for the user, next to the field.
+    #[error("{0}")]
+    Conflict(String),
+    #[error("introuvable : {0}")]
+    NotFound(String),
 }

@@ -5,17 +5,28 @@
 //! body once per backend so that each gets its own typed pool. Every write runs in a transaction
 //! that also appends to the audit log.
 
+mod accounts;
+mod api_tokens;
 mod audit;
 mod connect;
+mod editing;
 mod error;
+mod organisation;
+mod outbox;
 mod programs;
 mod sessions;
 #[doc(hidden)]
 pub mod testing;
 
-pub use audit::AuditEvent;
+pub use accounts::{Client, FailureCount, LinkPurpose, LinkSummary, NewLink, NewUser, User};
+pub use api_tokens::ApiToken;
+pub use audit::{AuditEvent, AuditFilter, AuditPage};
+pub use editing::{CategoryRow, EditableProgram, VersionSummary};
 pub use connect::Backend;
+/// JSON values as the store returns them (journal before/after).
+pub type JsonValue = sqlx::types::Json<serde_json::Value>;
 pub use error::StoreError;
+pub use outbox::{MailStatus, OutboxCounts, OutboxEntry, OutgoingMail, QueuedMail};
 pub use programs::{CatalogueStamp, CategoryCount, ImportSummary, ProgramFilter, ProgramPage, ProgramSummary, StoredProgram};
 pub use sessions::SessionSummary;
 

@@ -6,6 +6,7 @@ use serde::Serialize;
 use sqlx::types::Json;
 
 use crate::audit::record;
+use crate::editing::category_id;
 use crate::{Store, StoreError, now, on_pool};
 
 /// What an import run did.
@@ -69,6 +70,8 @@ pub struct CatalogueStamp {
     pub programs: i64,
     pub last_modified: Option<DateTime<Utc>>,
     pub sessions: i64,
+    /// The organisation's settings, shown on every page.
+    pub organisation_modified: Option<DateTime<Utc>>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -108,19 +111,21 @@ const LISTED_COLUMNS: &str = "p.slug, p.title, p.kind, p.updated_on, p.duration_
 struct ExistingRow {
     id: i64,
     current_version: i64,
-    body: Json<serde_json::Value>,
+    /// Absent for a sheet created in the back-office and never published.
+    body: Option<Json<serde_json::Value>>,
 }
 
 #[derive(sqlx::FromRow)]
 struct StoredRow {
     body: Json<Program>,
     category_slug: Option<String>,
+    category_name: Option<String>,
     current_version: i64,
     modified_at: DateTime<Utc>,
 }
 
 /// French titles sort without regard to accents or case, the same on both backends.
-fn sort_key(title: &str) -> String {
+pub(crate) fn sort_key(title: &str) -> String {
     deunicode::deunicode(title).to_lowercase()
 }
 
@@ -138,28 +143,19 @@ impl Store {
             for program in programs {
                 let body = serde_json::to_value(program).map_err(|source| StoreError::Corrupt { slug: program.slug.to_string(), source })?;
                 let category_id: Option<i64> = match &program.category {
-                    Some(name) => Some(
-                        sqlx::query_scalar(
-                            "INSERT INTO categories (slug, name) VALUES ($1, $2) \
-                             ON CONFLICT (slug) DO UPDATE SET name = excluded.name RETURNING id",
-                        )
-                        .bind(category_slug(name))
-                        .bind(name)
-                        .fetch_one(&mut *tx)
-                        .await?,
-                    ),
+                    Some(name) => Some(category_id!(tx, name).await?),
                     None => None,
                 };
                 let existing = sqlx::query_as::<_, ExistingRow>(
                     "SELECT p.id, p.current_version, v.body FROM programs p \
-                     JOIN program_versions v ON v.program_id = p.id AND v.number = p.current_version WHERE p.slug = $1",
+                     LEFT JOIN program_versions v ON v.program_id = p.id AND v.number = p.current_version WHERE p.slug = $1",
                 )
                     .bind(program.slug.as_str())
                     .fetch_optional(&mut *tx)
                     .await?;
                 let at = now();
                 let (id, version, before) = match existing {
-                    Some(row) if row.body.0 == body => {
+                    Some(row) if row.body.as_ref().is_some_and(|b| b.0 == body) => {
                         summary.unchanged += 1;
                         continue;
                     }
@@ -183,7 +179,7 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                         summary.updated += 1;
-                        (row.id, row.current_version + 1, Some(row.body.0))
+                        (row.id, row.current_version + 1, row.body.map(|b| b.0))
                     }
                     None => {
                         let id: i64 = sqlx::query_scalar(
@@ -286,7 +282,7 @@ impl Store {
     pub async fn program(&self, slug: &str) -> Result<Option<StoredProgram>, StoreError> {
         let row = on_pool!(self, pool => {
             sqlx::query_as::<_, StoredRow>(
-                "SELECT v.body, c.slug AS category_slug, p.current_version, p.modified_at \
+                "SELECT v.body, c.slug AS category_slug, c.name AS category_name, p.current_version, p.modified_at \
                  FROM programs p JOIN program_versions v ON v.program_id = p.id AND v.number = p.current_version \
                  LEFT JOIN categories c ON c.id = p.category_id \
                  WHERE p.status = 'published' AND p.slug = $1",
@@ -296,7 +292,8 @@ impl Store {
             .await?
         });
         Ok(row.map(|r| StoredProgram {
-            program: r.body.0,
+            // A renamed category shows its current name on every version.
+            program: Program { category: r.category_name.or(r.body.0.category.clone()), ..r.body.0 },
             category_slug: r.category_slug,
             version: r.current_version,
             modified_at: r.modified_at,
@@ -359,7 +356,8 @@ impl Store {
             Ok(sqlx::query_as::<_, CatalogueStamp>(
                 "SELECT (SELECT COUNT(*) FROM programs) AS programs, \
                  (SELECT MAX(modified_at) FROM programs) AS last_modified, \
-                 (SELECT COUNT(*) FROM sessions) AS sessions",
+                 (SELECT COUNT(*) FROM sessions) AS sessions, \
+                 (SELECT MAX(modified_at) FROM organisation) AS organisation_modified",
             )
             .fetch_one(pool)
             .await?)

@@ -18,6 +18,7 @@ impl Application {
     pub async fn build(state: AppState) -> std::io::Result<Self> {
         let listener = TcpListener::bind(state.config.addr).await?;
         crate::refresh::spawn_catalogue_watcher(state.clone());
+        crate::refresh::spawn_session_sweeper(state.clone());
         Ok(Application { listener, router: router(state) })
     }
 
@@ -26,6 +27,8 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await
     }
 }

@@ -13,6 +13,21 @@ pub struct WebConfig {
     pub organisation_name: String,
     /// How often to look for catalogue changes made elsewhere (`forma import`, another node).
     pub refresh_interval: Duration,
+    /// Whether a mail worker delivers the outbox (an SMTP server is configured).
+    pub mail_enabled: bool,
+}
+
+impl WebConfig {
+    /// Cookies are marked Secure when users reach the site over TLS (behind a reverse proxy).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+    }
+
+    /// The absolute address of `path`, for links sent by e-mail or printed by the CLI.
+    pub fn absolute_url(&self, path: &str) -> String {
+        let base = self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.addr));
+        format!("{}{path}", base.trim_end_matches('/'))
+    }
 }
 
 impl Default for WebConfig {
@@ -22,6 +37,7 @@ impl Default for WebConfig {
             public_url: None,
             organisation_name: "EGOC".to_owned(),
             refresh_interval: Duration::from_secs(5),
+            mail_enabled: false,
         }
     }
 }

@@ -44,12 +44,16 @@ pub fn error_page(status: StatusCode, organisation: &str) -> Response {
             "Page introuvable",
             "La page demandée n'existe pas ou n'est plus publiée. Elle a peut-être été renommée.",
         ),
+        StatusCode::FORBIDDEN => (
+            "Accès refusé",
+            "Votre compte ne donne pas accès à cette page. Si vous pensez que c'est une erreur, adressez-vous à l'administrateur.",
+        ),
         _ => (
             "Le service rencontre un problème",
             "Une erreur inattendue s'est produite. Elle a été enregistrée ; merci de réessayer dans quelques instants.",
         ),
     };
-    let page = ErrorPage { layout: Layout::new(organisation, heading, ""), status: status.as_u16(), heading, message };
+    let page = ErrorPage { layout: Layout::new(std::sync::Arc::new(forma_domain::organisation::Organisation::named(organisation)), heading, ""), status: status.as_u16(), heading, message };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => (status, heading).into_response(),
@@ -83,6 +87,15 @@ pub struct Problem {
     pub status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// For a refused sheet: what is wrong, field by field (the same messages as the forms).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub errors: Vec<ProblemField>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProblemField {
+    pub field: String,
+    pub message: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -91,6 +104,10 @@ pub enum ApiError {
     NotFound(String),
     #[error("requête invalide")]
     BadRequest(String),
+    #[error("conflit")]
+    Conflict(String),
+    #[error("contenu refusé")]
+    Unprocessable(String, forma_domain::FieldErrors),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -103,7 +120,7 @@ impl From<forma_store::StoreError> for ApiError {
 
 impl ApiError {
     pub fn problem(status: StatusCode, title: &str, detail: Option<String>) -> Response {
-        let body = Problem { kind: "about:blank".into(), title: title.into(), status: status.as_u16(), detail };
+        let body = Problem { kind: "about:blank".into(), title: title.into(), status: status.as_u16(), detail, errors: Vec::new() };
         (status, [(header::CONTENT_TYPE, "application/problem+json")], Json(body)).into_response()
     }
 }
@@ -113,6 +130,18 @@ impl IntoResponse for ApiError {
         match self {
             ApiError::NotFound(detail) => Self::problem(StatusCode::NOT_FOUND, "Ressource introuvable", Some(detail)),
             ApiError::BadRequest(detail) => Self::problem(StatusCode::BAD_REQUEST, "Requête invalide", Some(detail)),
+            ApiError::Conflict(detail) => Self::problem(StatusCode::CONFLICT, "Conflit", Some(detail)),
+            ApiError::Unprocessable(detail, errors) => {
+                let status = StatusCode::UNPROCESSABLE_ENTITY;
+                let body = Problem {
+                    kind: "about:blank".into(),
+                    title: "Contenu refusé".into(),
+                    status: status.as_u16(),
+                    detail: Some(detail),
+                    errors: errors.iter().map(|e| ProblemField { field: e.field.clone(), message: e.message.clone() }).collect(),
+                };
+                (status, [(header::CONTENT_TYPE, "application/problem+json")], Json(body)).into_response()
+            }
             ApiError::Internal(e) => {
                 tracing::error!(error = ?e, "erreur interne (API)");
                 Self::problem(StatusCode::INTERNAL_SERVER_ERROR, "Erreur interne", None)

@@ -1,6 +1,7 @@
 //! Forma's HTTP layer: the public catalogue (server-rendered French pages, no JavaScript
 //! required), the JSON API with its OpenAPI document, and the security middleware around both.
 
+mod account;
 mod app;
 mod assets;
 mod cache;
@@ -13,10 +14,13 @@ mod security;
 mod state;
 
 pub mod api;
+pub mod auth;
+pub mod gestion;
 pub mod site;
 
 pub use app::Application;
 pub use config::WebConfig;
 pub use refresh::rebuild_search;
-pub use router::{PUBLIC_PAGES, router};
+pub use auth::access::{Access, ROUTES};
+pub use router::router;
 pub use state::AppState;

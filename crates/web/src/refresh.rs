@@ -12,6 +12,9 @@ async fn refresh(state: &AppState, last: &mut Option<CatalogueStamp>) -> anyhow:
         return Ok(false);
     }
     let changed = last.is_some();
+    if changed && last.is_some_and(|l| l.organisation_modified != stamp.organisation_modified) {
+        state.reload_organisation().await?;
+    }
     if changed {
         rebuild_search(state).await?;
         state.catalogue_changed();
@@ -19,6 +22,21 @@ async fn refresh(state: &AppState, last: &mut Option<CatalogueStamp>) -> anyhow:
     }
     *last = Some(stamp);
     Ok(changed)
+}
+
+/// Removes lapsed login sessions and old failed-login records, hourly.
+pub fn spawn_session_sweeper(state: AppState) {
+    tokio::spawn(async move {
+        loop {
+            let window = chrono::Utc::now() - chrono::Duration::minutes(forma_domain::account::THROTTLE_WINDOW_MINUTES);
+            match state.store.purge_expired(window).await {
+                Ok(n) if n > 0 => tracing::info!(sessions = n, "sessions expirées supprimées"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "nettoyage des sessions impossible"),
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+        }
+    });
 }
 
 /// Starts the watcher; it runs until the process ends.
@@ -48,3 +66,12 @@ pub async fn rebuild_search(state: &AppState) -> anyhow::Result<()> {
 }
 
 const REBUILD_BATCH: u32 = 200;
+
+/// After a write from this node: the search index and the page cache follow at once, without
+/// waiting for the watcher (other nodes catch up through it).
+pub async fn after_catalogue_write(state: &AppState) {
+    if let Err(e) = rebuild_search(state).await {
+        tracing::error!(error = ?e, "reconstruction de l'index de recherche impossible");
+    }
+    state.catalogue_changed();
+}

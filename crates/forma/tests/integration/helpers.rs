@@ -33,12 +33,18 @@ where
     let store = Store::connect(db).await.expect("database");
     setup(store.clone()).await;
     store.close().await;
+    spawn_app_with_mail(db, None).await
+}
+
+/// Starts the server with the demo on `db`, delivering mail to `smtp_url` when given.
+pub async fn spawn_app_with_mail(db: &str, smtp_url: Option<String>) -> TestApp {
     let config = WebConfig {
         addr: SocketAddr::from(([127, 0, 0, 1], 0)),
         refresh_interval: std::time::Duration::from_millis(200),
         ..WebConfig::default()
     };
-    let app = forma::start(db, config, true).await.expect("start");
+    let mail = smtp_url.map(|url| forma_mail::MailConfig { poll_interval: std::time::Duration::from_millis(200), ..forma_mail::MailConfig::new(url, "EGOC <formation@egoc.test>") });
+    let (app, _) = forma::start_with_mail(db, config, true, mail).await.expect("start");
     let addr = app.local_addr().unwrap();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
@@ -58,4 +64,84 @@ where
         test(app).await;
     }
     cleanup(&urls).await;
+}
+
+/// A person for the authorization and back-office tests.
+#[derive(Debug, Clone)]
+pub struct Persona {
+    pub label: &'static str,
+    pub role: Option<forma_domain::account::Role>,
+    pub client_id: Option<i64>,
+    pub user_id: Option<i64>,
+    pub email: String,
+}
+
+pub const TEST_PASSWORD: &str = "une phrase de passe de test";
+
+impl TestApp {
+    pub async fn store(&self) -> Store {
+        Store::connect(&self.db).await.expect("database")
+    }
+
+    /// Creates an account with a password (through the same invitation path as the product).
+    pub async fn account(&self, email: &str, role: forma_domain::account::Role, client_id: Option<i64>) -> i64 {
+        let store = self.store().await;
+        let user = forma_store::NewUser {
+            email: forma_domain::account::Email::parse(email).unwrap(),
+            name: format!("Test {}", role.label()),
+            role,
+            client_id,
+        };
+        let invitation = forma_web::auth::invitation::invite(&store, &self.base, "EGOC", &user, false, "test").await.unwrap();
+        let hash = forma_web::auth::password::Passwords::default().hash(TEST_PASSWORD.into()).await.unwrap();
+        store.set_password(invitation.user_id, &hash, "test").await.unwrap();
+        store.close().await;
+        invitation.user_id
+    }
+
+    /// A fresh session cookie for the account, without going through the login form.
+    pub async fn session_cookie(&self, user_id: i64) -> String {
+        let store = self.store().await;
+        let token = forma_web::auth::token::new_token();
+        let expires = chrono::Utc::now() + chrono::Duration::hours(1);
+        store.open_session(&forma_web::auth::token::hash_token(&token), user_id, expires, "test").await.unwrap();
+        store.close().await;
+        format!("forma_session={token}")
+    }
+
+    /// A client with a cookie jar, signed in through the login form.
+    pub async fn signed_in(&self, email: &str) -> reqwest::Client {
+        let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let response = client
+            .post(format!("{}/connexion", self.base))
+            .form(&[("email", email), ("password", TEST_PASSWORD), ("suite", "")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303, "login of {email}");
+        client
+    }
+
+    /// The staff and client personas of the authorization walk, created on this app.
+    pub async fn personas(&self) -> Vec<Persona> {
+        use forma_domain::account::Role;
+        let store = self.store().await;
+        let client_a = store.create_client("CAF Test A", "test").await.unwrap();
+        let client_b = store.create_client("CAF Test B", "test").await.unwrap();
+        store.close().await;
+        let mut personas = vec![Persona { label: "anonyme", role: None, client_id: None, user_id: None, email: String::new() }];
+        for (label, role, client) in [
+            ("admin", Role::Admin, None),
+            ("gestionnaire", Role::Gestionnaire, None),
+            ("formateur", Role::Formateur, None),
+            ("stagiaire", Role::Stagiaire, None),
+            ("client A", Role::Client, Some(client_a)),
+            ("client B (autre organisation)", Role::Client, Some(client_b)),
+        ] {
+            let email = format!("{}@test.forma.test", label.replace([' ', '(', ')'], "-"));
+            let id = self.account(&email, role, client).await;
+            personas.push(Persona { label, role: Some(role), client_id: client, user_id: Some(id), email });
+        }
+        personas
+    }
 }

@@ -1,7 +1,11 @@
 //! Integration tests: the real server on a free port against a fresh database (SQLite, and
 //! PostgreSQL when FORMA_TEST_POSTGRES_URL is set), and the real `forma` binary.
 
+mod accounts;
 mod api;
+mod api_writes;
+mod authorization;
+mod backoffice;
 mod cli;
 mod helpers;
 mod security;

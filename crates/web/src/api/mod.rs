@@ -1,11 +1,13 @@
 //! The JSON API, `/api/v1`. Routes are declared with utoipa-axum so that the OpenAPI document is
 //! generated from the same table that routes the requests: they cannot diverge.
 
+mod program_writes;
 mod programs;
 mod sessions;
 
 use axum::extract::rejection::QueryRejection;
-use utoipa::OpenApi;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -21,14 +23,32 @@ use crate::state::AppState;
         license(name = "AGPL-3.0-or-later")
     ),
     components(schemas(Problem)),
-    tags((name = "catalogue", description = "Fiches programme et catégories"), (name = "sessions", description = "Sessions à venir"))
+    modifiers(&BearerToken),
+    tags(
+        (name = "catalogue", description = "Fiches programme et catégories"),
+        (name = "sessions", description = "Sessions à venir"),
+        (name = "ecriture", description = "Création, modification et publication des fiches, avec un jeton d'API (créé dans la gestion)")
+    )
 )]
 struct ApiDoc;
 
+/// Declares the bearer-token scheme that the write routes require.
+struct BearerToken;
+
+impl Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut scheme = Http::new(HttpAuthScheme::Bearer);
+        scheme.description = Some("Jeton d'API (forma_…) créé par un administrateur dans la gestion, avec ses portées".into());
+        components.add_security_scheme("jeton", SecurityScheme::Http(scheme));
+    }
+}
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(programs::list_programs))
-        .routes(routes!(programs::get_program))
+        .routes(routes!(programs::list_programs, program_writes::create_program))
+        .routes(routes!(programs::get_program, program_writes::update_program))
+        .routes(routes!(program_writes::publish_program))
         .routes(routes!(programs::list_categories))
         .routes(routes!(sessions::list_sessions))
 }

@@ -14,6 +14,6 @@ struct AccessibilityPage {
 
 /// The accessibility statement the RGAA asks every public site to publish.
 pub async fn accessibility(State(state): State<AppState>) -> Response {
-    let layout = Layout::new(&state.config.organisation_name, "Déclaration d'accessibilité", "");
+    let layout = state.layout( "Déclaration d'accessibilité", "");
     respond(&state, Ok(AccessibilityPage { layout }))
 }

@@ -83,7 +83,7 @@ pub async fn catalogue(State(state): State<AppState>, query: Result<Query<Catalo
             None => "Nos formations".to_owned(),
         };
         Ok::<_, SiteError>(CataloguePage {
-            layout: Layout::new(&state.config.organisation_name, title, "formations"),
+            layout: state.layout( title, "formations"),
             items: listing
                 .items
                 .into_iter()

@@ -24,7 +24,7 @@ pub async fn home(State(state): State<AppState>) -> Response {
         let programs_count = categories.iter().map(|c| c.programs.max(0) as u64).sum();
         let upcoming = state.store.upcoming_sessions(today(), None, true, 5).await?;
         let sessions = upcoming.iter().map(|s| session_view(s, None)).collect();
-        let layout = Layout::new(&state.config.organisation_name, "Catalogue des formations", "accueil")
+        let layout = state.layout( "Catalogue des formations", "accueil")
             .described("Catalogue des formations : programmes, sessions à venir, modalités et délais d'accès.");
         Ok::<_, SiteError>(HomePage { layout, programs_count, categories, sessions })
     }

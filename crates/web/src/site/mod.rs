@@ -16,7 +16,7 @@ pub use catalogue::catalogue;
 pub use home::home;
 pub use search::search;
 pub use sessions::sessions;
-pub use sheet::sheet;
+pub use sheet::{render_sheet, sheet};
 
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
@@ -28,12 +28,13 @@ use crate::state::AppState;
 fn respond<T: Template>(state: &AppState, page: Result<T, SiteError>) -> Response {
     match page.and_then(|p| p.render().map_err(|e| SiteError::Internal(e.into()))) {
         Ok(html) => Html(html).into_response(),
-        Err(error) => SiteFailure { error, organisation: state.config.organisation_name.clone() }.into_response(),
+        Err(error) => SiteFailure { error, organisation: state.organisation_name() }.into_response(),
     }
 }
 
-fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
+/// Today in France: MAJ dates and « à venir » follow the organisation's calendar, not the server's.
+pub(crate) fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive()
 }
 
 /// Pages are numbered from 1; anything unreadable means the first page.

@@ -83,7 +83,7 @@ pub async fn search(State(state): State<AppState>, query: Result<Query<SearchQue
             .collect();
         let total_pages = (results.total as u32).div_ceil(PER_PAGE).max(1);
         let title = if text.is_empty() { "Rechercher une formation".to_owned() } else { format!("Recherche « {text} »") };
-        let mut layout = Layout::new(&state.config.organisation_name, title, "");
+        let mut layout = state.layout( title, "");
         layout.query = text.clone();
         Ok::<_, SiteError>(SearchPage {
             layout,

@@ -29,7 +29,7 @@ pub async fn sessions(State(state): State<AppState>) -> Response {
         }
         let sessions = upcoming.iter().map(|s| session_view(s, delays.get(&s.program_slug).copied().flatten())).collect();
         Ok::<_, SiteError>(SessionsPage {
-            layout: Layout::new(&state.config.organisation_name, "Sessions à venir", "sessions"),
+            layout: state.layout( "Sessions à venir", "sessions"),
             sessions,
         })
     }

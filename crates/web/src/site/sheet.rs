@@ -17,6 +17,20 @@ struct SheetPage {
     layout: Layout,
     sheet: SheetView,
     sessions: Vec<SessionView>,
+    /// A back-office preview of unpublished text: said on the page, never cached.
+    preview: bool,
+}
+
+/// A sheet from the back-office (draft or unpublished), as the public page would show it.
+pub fn render_sheet(state: &AppState, program: &forma_domain::Program, category_slug: Option<&str>, preview: bool) -> anyhow::Result<String> {
+    let description = program.audience.clone().unwrap_or_else(|| program.title.clone());
+    let page = SheetPage {
+        layout: state.layout( format!("Aperçu — {}", program.title), "formations").described(description),
+        sheet: SheetView::new(program, category_slug),
+        sessions: Vec::new(),
+        preview,
+    };
+    Ok(page.render()?)
 }
 
 async fn render(state: &AppState, slug: &str) -> Result<String, SiteError> {
@@ -26,9 +40,10 @@ async fn render(state: &AppState, slug: &str) -> Result<String, SiteError> {
     let sessions = upcoming.iter().map(|s| session_view(s, program.access_delays.inter)).collect();
     let description = program.audience.clone().unwrap_or_else(|| program.title.clone());
     let page = SheetPage {
-        layout: Layout::new(&state.config.organisation_name, program.title.clone(), "formations").described(description),
+        layout: state.layout( program.title.clone(), "formations").described(description),
         sheet: SheetView::new(program, stored.category_slug.as_deref()),
         sessions,
+        preview: false,
     };
     page.render().map_err(|e| SiteError::Internal(e.into()))
 }
@@ -45,6 +60,6 @@ pub async fn sheet(State(state): State<AppState>, Path(slug): Path<String>) -> R
             state.pages.put(day, &slug, html.clone());
             (html_type, html).into_response()
         }
-        Err(error) => SiteFailure { error, organisation: state.config.organisation_name.clone() }.into_response(),
+        Err(error) => SiteFailure { error, organisation: state.organisation_name() }.into_response(),
     }
 }

@@ -20,6 +20,7 @@ pub struct Section {
 }
 
 pub struct SheetView {
+    pub slug: String,
     pub title: String,
     pub kind: &'static str,
     pub tag: Option<String>,
@@ -193,6 +194,7 @@ impl SheetView {
             (!access_delays_summary.is_empty()).then(String::new)
         });
         SheetView {
+            slug: p.slug.to_string(),
             title: p.title.clone(),
             kind: p.kind.as_str(),
             tag: p.tag.clone(),

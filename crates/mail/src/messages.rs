@@ -1,0 +1,142 @@
+//! The messages Forma sends, in French, each as a plain-text and an HTML part rendered from
+//! `templates/<name>.txt` and `templates/<name>.html` (askama escapes the HTML part only).
+//!
+//! Every message carrying a personal link says what the link is for, until when it works, and
+//! that one can ignore the message if one did not ask: people are rightly wary of unexpected
+//! links, and the wording is what lets them tell ours from phishing.
+
+use askama::Template;
+use forma_store::OutgoingMail;
+
+/// What every templated message is made of. `valid_until` is a French date phrase that reads
+/// after « jusqu'au », e.g. « 12 mars 2026 à 18 h 00 ».
+struct Fields<'a> {
+    subject: &'a str,
+    org: &'a str,
+    email: &'a str,
+    name: &'a str,
+    link: &'a str,
+    valid_until: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "account_setup.txt")]
+struct AccountSetupText<'a> {
+    m: &'a Fields<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "account_setup.html")]
+struct AccountSetupHtml<'a> {
+    m: &'a Fields<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "password_reset.txt")]
+struct PasswordResetText<'a> {
+    m: &'a Fields<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "password_reset.html")]
+struct PasswordResetHtml<'a> {
+    m: &'a Fields<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "trainee_access.txt")]
+struct TraineeAccessText<'a> {
+    m: &'a Fields<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "trainee_access.html")]
+struct TraineeAccessHtml<'a> {
+    m: &'a Fields<'a>,
+}
+
+fn compose(m: &Fields<'_>, text: &impl Template, html: &impl Template) -> OutgoingMail {
+    // Rendering string fields into a String has no failure case (askama fails only when a
+    // value's Display or a filter does).
+    let render = |t: &dyn askama::DynTemplate| t.dyn_render().expect("a message template renders");
+    OutgoingMail { recipient: m.email.to_owned(), subject: m.subject.to_owned(), text: render(text), html: render(html) }
+}
+
+/// The first message of a staff, trainer or client account: a link to choose a password.
+pub fn account_setup(org: &str, recipient_email: &str, recipient_name: &str, link: &str, valid_until: &str) -> OutgoingMail {
+    let m = Fields {
+        subject: "Votre compte Forma : choisissez votre mot de passe",
+        org,
+        email: recipient_email,
+        name: recipient_name,
+        link,
+        valid_until,
+    };
+    compose(&m, &AccountSetupText { m: &m }, &AccountSetupHtml { m: &m })
+}
+
+/// A link to choose a new password, sent on request from the login page.
+pub fn password_reset(org: &str, recipient_email: &str, recipient_name: &str, link: &str, valid_until: &str) -> OutgoingMail {
+    let m =
+        Fields { subject: "Réinitialisation de votre mot de passe", org, email: recipient_email, name: recipient_name, link, valid_until };
+    compose(&m, &PasswordResetText { m: &m }, &PasswordResetHtml { m: &m })
+}
+
+/// A trainee's personal link to their space (no password: trainees sign in by link).
+pub fn trainee_access(org: &str, recipient_email: &str, recipient_name: &str, link: &str, valid_until: &str) -> OutgoingMail {
+    let m =
+        Fields { subject: "Votre accès à votre espace stagiaire", org, email: recipient_email, name: recipient_name, link, valid_until };
+    compose(&m, &TraineeAccessText { m: &m }, &TraineeAccessHtml { m: &m })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LINK: &str = "https://formation.example.org/acces/Zm9ybWEtdGVzdA";
+    const UNTIL: &str = "12 mars 2026 à 18 h 00";
+
+    fn all(name: &str) -> [OutgoingMail; 3] {
+        [
+            account_setup("EGOC", "jeanne@example.org", name, LINK, UNTIL),
+            password_reset("EGOC", "jeanne@example.org", name, LINK, UNTIL),
+            trainee_access("EGOC", "jeanne@example.org", name, LINK, UNTIL),
+        ]
+    }
+
+    #[test]
+    fn each_message_carries_its_link_deadline_and_way_out_in_both_parts() {
+        for mail in all("Jeanne Dupont") {
+            assert_eq!(mail.recipient, "jeanne@example.org");
+            for part in [&mail.text, &mail.html] {
+                assert!(part.contains(LINK), "{}: link missing in\n{part}", mail.subject);
+                assert!(part.contains("Bonjour Jeanne Dupont,"), "{}", mail.subject);
+                assert!(part.contains("valable jusqu'au"), "{}", mail.subject);
+                assert!(part.contains("ignorer ce message") || part.contains("vous pouvez l'ignorer"), "{}", mail.subject);
+                assert!(part.contains("EGOC"), "{}", mail.subject);
+            }
+            assert!(mail.text.contains(UNTIL), "the plain part is unescaped: {}", mail.text);
+            assert!(mail.html.contains(&format!("<a href=\"{LINK}\">")), "{}", mail.html);
+            assert!(!mail.text.contains('<'), "no markup in the plain part: {}", mail.text);
+        }
+        let subjects = all("x").map(|m| m.subject);
+        assert_eq!(
+            subjects,
+            [
+                "Votre compte Forma : choisissez votre mot de passe",
+                "Réinitialisation de votre mot de passe",
+                "Votre accès à votre espace stagiaire"
+            ]
+        );
+    }
+
+    #[test]
+    fn names_are_escaped_in_html_and_left_alone_in_text() {
+        let name = "Zoé <b>O'Brien</b> & \"Cie\"";
+        for mail in all(name) {
+            assert!(mail.text.contains(name), "{}", mail.text);
+            assert!(!mail.html.contains("<b>"), "{}", mail.html);
+            assert!(mail.html.contains("Zoé &#60;b&#62;O&#39;Brien&#60;/b&#62; &#38; &#34;Cie&#34;"), "{}", mail.html);
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! Signing in (password or personal link), passwords, and the personal spaces.
+
+pub mod login;
+pub mod password;
+pub mod spaces;

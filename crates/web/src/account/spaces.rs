@@ -1,0 +1,77 @@
+//! The personal spaces: the trainee's (entered through a personal link), the trainer's and the
+//! client contact's. Later issues fill them (convocations, signatures, days, registrations).
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use forma_store::{LinkPurpose, User};
+
+use super::password::invalid_link;
+use crate::auth::CurrentUser;
+use crate::auth::session;
+use crate::auth::token::hash_token;
+use crate::gestion::layout::{internal, not_found, render};
+use crate::site::layout::Layout;
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "account/space.html")]
+struct SpacePage {
+    layout: Layout,
+    user: User,
+    heading: String,
+    intro: &'static str,
+}
+
+/// A trainee's personal link opens a session and leads to their space. The link stays valid
+/// (until it expires or is revoked) so the trainee can come back from the same message.
+pub async fn access_link(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    let holder = match state.store.link_holder(&hash_token(&token)).await {
+        Ok(h) => h,
+        Err(e) => return internal(&state, e.into()),
+    };
+    let Some((user, LinkPurpose::TraineeAccess)) = holder else {
+        let mut response = invalid_link(&state);
+        response.headers_mut().insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
+        return response;
+    };
+    match session::open(&state, &user, "lien personnel").await {
+        Ok(cookie) => {
+            let mut response = Redirect::to("/mon-espace").into_response();
+            response.headers_mut().insert(header::SET_COOKIE, cookie);
+            response.headers_mut().insert(header::REFERRER_POLICY, header::HeaderValue::from_static("no-referrer"));
+            response
+        }
+        Err(e) => internal(&state, e),
+    }
+}
+
+fn space(state: &AppState, user: User, heading: String, intro: &'static str) -> Response {
+    let layout = state.layout( heading.clone(), "");
+    let mut response = render(state, SpacePage { layout, user, heading, intro });
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, no-store"));
+    response
+}
+
+pub async fn trainee_space(State(state): State<AppState>, current: CurrentUser) -> Response {
+    let Some(user) = current.0 else { return not_found(&state) };
+    let heading = format!("Bonjour {}", user.name);
+    space(&state, user, heading, "Votre espace stagiaire réunit vos convocations, vos émargements, vos évaluations et vos attestations.")
+}
+
+pub async fn trainer_space(State(state): State<AppState>, current: CurrentUser) -> Response {
+    let Some(user) = current.0 else { return not_found(&state) };
+    let heading = format!("Espace formateur — {}", user.name);
+    space(&state, user, heading, "Votre espace formateur réunit vos journées d'animation, les feuilles d'émargement et les bilans de session.")
+}
+
+pub async fn client_space(State(state): State<AppState>, current: CurrentUser, Path(client): Path<i64>) -> Response {
+    let Some(user) = current.0 else { return not_found(&state) };
+    let found = match state.store.client(client).await {
+        Ok(c) => c,
+        Err(e) => return internal(&state, e.into()),
+    };
+    let Some(found) = found else { return not_found(&state) };
+    space(&state, user, format!("Espace client — {}", found.name), "L'espace client réunit vos demandes de formation, vos conventions et le suivi de vos agents.")
+}

@@ -1,0 +1,174 @@
+//! Who may use which route: one table, read by one middleware on every matched route. A route
+//! missing from the table is refused (fail closed), and the authorization test walks the table
+//! with every persona.
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use forma_domain::account::Role;
+
+use super::session::CurrentUser;
+use crate::error::{ApiError, error_page};
+use crate::state::AppState;
+
+/// Who may use a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, without an account.
+    Public,
+    /// A signed-in person with one of these roles.
+    Roles(&'static [Role]),
+    /// Staff, or a client contact of the organisation named by the `{client}` path parameter.
+    ClientSpace,
+    /// An API client presenting a bearer token with this scope.
+    Token(&'static str),
+}
+
+pub const STAFF: &[Role] = &[Role::Admin, Role::Gestionnaire];
+pub const ADMIN: &[Role] = &[Role::Admin];
+pub const EVERYONE: &[Role] = &Role::ALL;
+
+/// API scopes.
+pub const PROGRAMS_WRITE: &str = "programs:write";
+pub const PROGRAMS_PUBLISH: &str = "programs:publish";
+pub const SCOPES: &[(&str, &str)] = &[
+    (PROGRAMS_WRITE, "Créer et modifier les fiches (brouillons)"),
+    (PROGRAMS_PUBLISH, "Publier les fiches"),
+];
+
+use Access::{ClientSpace, Public, Roles, Token};
+
+/// Every route: method, path as declared in the router, who may use it.
+pub const ROUTES: &[(&str, &str, Access)] = &[
+    // Public site and read-only API.
+    ("GET", "/", Public),
+    ("GET", "/formations", Public),
+    ("GET", "/formations/{slug}", Public),
+    ("GET", "/sessions", Public),
+    ("GET", "/recherche", Public),
+    ("GET", "/accessibilite", Public),
+    ("GET", "/healthz", Public),
+    ("GET", crate::assets::STYLESHEET_PATH, Public),
+    ("GET", "/organisme/logo", Public),
+    ("GET", "/api/v1/programs", Public),
+    ("GET", "/api/v1/programs/{slug}", Public),
+    ("GET", "/api/v1/categories", Public),
+    ("GET", "/api/v1/sessions", Public),
+    ("GET", "/api/v1/openapi.json", Public),
+    // Signing in; the token in a link is itself the credential.
+    ("GET", "/connexion", Public),
+    ("POST", "/connexion", Public),
+    ("POST", "/deconnexion", Roles(EVERYONE)),
+    ("GET", "/mot-de-passe/oubli", Public),
+    ("POST", "/mot-de-passe/oubli", Public),
+    ("GET", "/mot-de-passe/{token}", Public),
+    ("POST", "/mot-de-passe/{token}", Public),
+    ("GET", "/acces/{token}", Public),
+    // Personal spaces.
+    ("GET", "/mon-espace", Roles(&[Role::Stagiaire])),
+    ("GET", "/espace-formateur", Roles(&[Role::Formateur])),
+    ("GET", "/espace-client/{client}", ClientSpace),
+    // Back-office.
+    ("GET", "/gestion", Roles(STAFF)),
+    ("GET", "/gestion/programmes", Roles(STAFF)),
+    ("GET", "/gestion/programmes/nouvelle", Roles(STAFF)),
+    ("POST", "/gestion/programmes/nouvelle", Roles(STAFF)),
+    ("GET", "/gestion/programmes/{slug}", Roles(STAFF)),
+    ("POST", "/gestion/programmes/{slug}", Roles(STAFF)),
+    ("GET", "/gestion/programmes/{slug}/apercu", Roles(STAFF)),
+    ("POST", "/gestion/programmes/{slug}/publier", Roles(STAFF)),
+    ("POST", "/gestion/programmes/{slug}/depublier", Roles(STAFF)),
+    ("POST", "/gestion/programmes/{slug}/abandonner", Roles(STAFF)),
+    ("GET", "/gestion/programmes/{slug}/versions", Roles(STAFF)),
+    ("GET", "/gestion/programmes/{slug}/comparer", Roles(STAFF)),
+    ("POST", "/gestion/programmes/{slug}/versions/{number}/restaurer", Roles(STAFF)),
+    ("GET", "/gestion/categories", Roles(STAFF)),
+    ("POST", "/gestion/categories", Roles(STAFF)),
+    ("POST", "/gestion/categories/{slug}", Roles(STAFF)),
+    ("POST", "/gestion/categories/{slug}/supprimer", Roles(STAFF)),
+    ("GET", "/gestion/organisme", Roles(STAFF)),
+    ("POST", "/gestion/organisme", Roles(STAFF)),
+    ("POST", "/gestion/organisme/logo", Roles(STAFF)),
+    ("GET", "/gestion/journal", Roles(STAFF)),
+    ("GET", "/gestion/courriels", Roles(STAFF)),
+    ("POST", "/gestion/courriels/{id}/renvoyer", Roles(STAFF)),
+    ("GET", "/gestion/clients", Roles(STAFF)),
+    ("POST", "/gestion/clients", Roles(STAFF)),
+    ("GET", "/gestion/utilisateurs", Roles(ADMIN)),
+    ("POST", "/gestion/utilisateurs", Roles(ADMIN)),
+    ("GET", "/gestion/utilisateurs/{id}", Roles(ADMIN)),
+    ("POST", "/gestion/utilisateurs/{id}/activation", Roles(ADMIN)),
+    ("POST", "/gestion/utilisateurs/{id}/lien", Roles(ADMIN)),
+    ("POST", "/gestion/utilisateurs/{id}/revoquer", Roles(ADMIN)),
+    ("GET", "/gestion/jetons", Roles(ADMIN)),
+    ("POST", "/gestion/jetons", Roles(ADMIN)),
+    ("POST", "/gestion/jetons/{id}/revoquer", Roles(ADMIN)),
+    // API writes.
+    ("POST", "/api/v1/programs", Token(PROGRAMS_WRITE)),
+    ("PUT", "/api/v1/programs/{slug}", Token(PROGRAMS_WRITE)),
+    ("POST", "/api/v1/programs/{slug}/publication", Token(PROGRAMS_PUBLISH)),
+];
+
+/// The declared access of a route, if it is declared.
+pub fn access_of(method: &Method, path: &str) -> Option<Access> {
+    // HEAD is served by GET handlers.
+    let method = if method == Method::HEAD { "GET" } else { method.as_str() };
+    ROUTES.iter().find(|(m, p, _)| *m == method && *p == path).map(|(_, _, a)| *a)
+}
+
+fn wants_json(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+/// Refuses what the table does not allow: the login page for an anonymous visitor, 403 for a
+/// signed-in person without the role, 404 for another client's space (its existence is not
+/// revealed), problem+json for the API.
+pub async fn authorize(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned()).unwrap_or_default();
+    let Some(access) = access_of(request.method(), &path) else {
+        tracing::error!(method = %request.method(), path, "route absente de la table des accès : refusée");
+        return error_page(StatusCode::FORBIDDEN, &state.organisation_name());
+    };
+    let user = request.extensions().get::<CurrentUser>().and_then(|c| c.0.clone());
+    let allowed = match access {
+        Public => true,
+        Token(scope) => return super::api_token::check(&state, scope, request, next).await,
+        Roles(roles) => match &user {
+            Some(u) => roles.contains(&u.role),
+            None => return to_login(&request),
+        },
+        ClientSpace => match &user {
+            Some(u) if u.role.is_staff() => true,
+            Some(u) if u.role == forma_domain::account::Role::Client => {
+                let wanted = request.uri().path().rsplit('/').next().and_then(|id| id.parse::<i64>().ok());
+                if wanted.is_none() || u.client_id != wanted {
+                    return error_page(StatusCode::NOT_FOUND, &state.organisation_name());
+                }
+                true
+            }
+            Some(_) => false,
+            None => return to_login(&request),
+        },
+    };
+    if allowed {
+        next.run(request).await
+    } else if wants_json(&path) {
+        ApiError::problem(StatusCode::FORBIDDEN, "Accès refusé", None)
+    } else {
+        error_page(StatusCode::FORBIDDEN, &state.organisation_name())
+    }
+}
+
+/// Anonymous: to the login page, coming back here afterwards (GET only: a form posted while
+/// signed out is not replayed).
+fn to_login(request: &Request) -> Response {
+    if request.uri().path().starts_with("/api/") {
+        return ApiError::problem(StatusCode::UNAUTHORIZED, "Authentification requise", None);
+    }
+    let back = if request.method() == Method::GET { request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/") } else { "/" };
+    let target = format!("/connexion?suite={}", form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>());
+    let mut response = Redirect::to(&target).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    response
+}

@@ -1,0 +1,98 @@
+//! The back-office frame: navigation by section, the signed-in person, and a confirmation
+//! message carried by the address (`?ok=…`) after a redirect, so that reloading never re-posts.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use forma_domain::account::Role;
+use forma_store::User;
+
+use crate::error::error_page;
+use crate::state::AppState;
+
+pub struct Frame {
+    pub organisation: String,
+    pub page_title: String,
+    /// Current navigation entry.
+    pub section: &'static str,
+    pub user_name: String,
+    pub user_role: &'static str,
+    pub is_admin: bool,
+    pub notice: Option<&'static str>,
+    pub stylesheet: &'static str,
+}
+
+impl Frame {
+    pub fn new(state: &AppState, user: &User, page_title: impl Into<String>, section: &'static str) -> Self {
+        Frame {
+            organisation: state.organisation_name(),
+            page_title: page_title.into(),
+            section,
+            user_name: user.name.clone(),
+            user_role: user.role.label(),
+            is_admin: user.role == Role::Admin,
+            notice: None,
+            stylesheet: crate::assets::STYLESHEET_PATH,
+        }
+    }
+
+    pub fn notice(mut self, code: Option<&str>) -> Self {
+        self.notice = code.and_then(notice_text);
+        self
+    }
+}
+
+/// The confirmations a redirect may ask to show; unknown codes show nothing.
+fn notice_text(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "brouillon" => "Brouillon enregistré. La page publique est inchangée tant que vous ne publiez pas.",
+        "publie" => "Fiche publiée : une nouvelle version est en ligne, datée d'aujourd'hui (MAJ).",
+        "depublie" => "Fiche retirée du site public. Ses versions sont conservées.",
+        "abandonne" => "Brouillon abandonné : l'éditeur affiche de nouveau la version publiée.",
+        "restaure" => "Version restaurée dans le brouillon. Relisez-la puis publiez-la pour la remettre en ligne.",
+        "cree" => "Fiche créée (brouillon non publié).",
+        "categorie" => "Catégories enregistrées.",
+        "organisme" => "Paramètres de l'organisme enregistrés.",
+        "logo" => "Logo enregistré.",
+        "renvoye" => "Message remis en file d'envoi.",
+        "compte" => "Compte créé. Le lien personnel a été envoyé par e-mail.",
+        "activation" => "Compte mis à jour.",
+        "lien" => "Nouveau lien envoyé par e-mail.",
+        "revoque" => "Liens personnels révoqués.",
+        "jeton-revoque" => "Jeton révoqué.",
+        "client" => "Client enregistré.",
+        _ => return None,
+    })
+}
+
+/// Renders a back-office page, or the error page.
+pub fn render<T: Template>(state: &AppState, page: T) -> Response {
+    match page.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => internal(state, e.into()),
+    }
+}
+
+pub fn internal(state: &AppState, error: anyhow::Error) -> Response {
+    tracing::error!(error = ?error, "erreur interne (gestion)");
+    error_page(StatusCode::INTERNAL_SERVER_ERROR, &state.organisation_name())
+}
+
+pub fn not_found(state: &AppState) -> Response {
+    error_page(StatusCode::NOT_FOUND, &state.organisation_name())
+}
+
+/// After a successful post: back to a page, with a confirmation.
+pub fn done(path: &str, notice: &str) -> Response {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{path}{sep}ok={notice}")).into_response()
+}
+
+/// A back-office page that failed validation is answered 422 with the form as typed.
+pub fn invalid<T: Template>(state: &AppState, page: T) -> Response {
+    let mut response = render(state, page);
+    if response.status() == StatusCode::OK {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    response
+}

@@ -1,0 +1,16 @@
+//! The back-office (`/gestion`): program sheets (editor, versions, publication), categories,
+//! the organisation's settings, clients, accounts, API tokens, the journal and the outbox.
+
+pub mod categories;
+pub mod clients;
+pub mod dashboard;
+pub mod editor;
+pub mod editor_form;
+pub mod journal;
+pub mod layout;
+pub mod organisation;
+pub mod outbox;
+pub mod programs;
+pub mod tokens;
+pub mod users;
+pub mod versions;
