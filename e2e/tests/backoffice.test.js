@@ -160,6 +160,7 @@ async function publicSheet(slug = SEED_SLUG) {
     const majLine = page.getByText(/^\s*MAJ\b/);
     return {
       status: response.status(),
+      text: (await (await mainOf(page)).innerText()).replace(/\s+/g, ' '),
       h1: await h1Text(page),
       maj: (await majLine.count()) > 0 ? (await majLine.first().innerText()).replace(/\s+/g, ' ').trim() : null,
       datetimes: await time.evaluateAll((ts) => ts.map((t) => ({
@@ -376,14 +377,25 @@ test('un gestionnaire modifie, échoue, corrige, publie, et retrouve la modifica
         });
         await soft(async () => assert.ok(sheet.maj && norm(sheet.maj).includes(norm(french)),
           `the MAJ line should read « MAJ : ${french} », it reads ${JSON.stringify(sheet.maj)}`));
+        // The corrected fields are published too.
+        await soft(async () => assert.match(sheet.text, /aucun prérequis/i, 'the public sheet should say « Aucun prérequis »'));
+        await soft(async () => assert.match(sheet.text, /450(,00)?\s*€/, 'the public sheet should show the 450 € price'));
       });
 
-      await step('versions : la publication y figure', async () => {
+      await step('versions : la nouvelle version, en ligne, par admin@demo.forma.test', async (soft) => {
         const response = await goto(page, `${EDITOR}/versions`);
         assert.equal(response.status(), 200, 'GET versions status');
-        const text = await (await mainOf(page)).innerText();
-        assert.ok(text.includes(today().french) || text.includes(today().iso) || /version/i.test(text),
-          'the versions page should list the versions');
+        const rows = await tableRows(page);
+        assert.equal(rows.length, 2, `two versions expected (the seed's and the new one): ${JSON.stringify(rows)}`);
+        const [latest] = rows;
+        await soft(async () => assert.match(latest[0], /^2\b.*en ligne/i, 'the newest version, listed first, is 2 and online'));
+        await soft(async () => assert.ok(latest.some((c) => c.includes(DEMO_EMAIL)), `version 2 should be by ${DEMO_EMAIL}: ${JSON.stringify(latest)}`));
+        // The column is in UTC: today's UTC date.
+        const utc = new Date().toISOString().slice(0, 10).split('-').reverse().join('/');
+        await soft(async () => assert.ok(latest.some((c) => c.startsWith(utc)), `version 2 should be dated ${utc}: ${JSON.stringify(latest)}`));
+        await soft(async () => assert.equal(
+          await (await mainOf(page)).locator(`a[href="${EDITOR}/comparer?de=1&a=2"]`).count(), 1,
+          'expected a link comparing version 1 with version 2'));
       });
 
       await step('journal filtré sur les fiches programme : publish par admin@demo.forma.test', async (soft) => {

@@ -17,6 +17,8 @@ pub mod api;
 pub mod auth;
 pub mod gestion;
 pub mod site;
+#[doc(hidden)]
+pub mod testing;
 
 pub use app::Application;
 pub use config::WebConfig;

@@ -123,7 +123,8 @@ async fn a_running_server_sees_sheets_imported_by_the_cli() {
         let out = forma(&app.db, &["import", file.as_str()]);
         assert!(out.status.success(), "{}", text(&out.stderr));
         let mut found = false;
-        for _ in 0..50 {
+        // The watcher polls every 200 ms; the whole suite runs in parallel, so allow it time.
+        for _ in 0..200 {
             if app.html("/recherche?q=xylophonie").await.contains("/formations/xylophonie-territoriale-2027") {
                 found = true;
                 break;

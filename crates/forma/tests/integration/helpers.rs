@@ -73,7 +73,6 @@ pub struct Persona {
     pub role: Option<forma_domain::account::Role>,
     pub client_id: Option<i64>,
     pub user_id: Option<i64>,
-    pub email: String,
 }
 
 pub const TEST_PASSWORD: &str = "une phrase de passe de test";
@@ -129,7 +128,7 @@ impl TestApp {
         let client_a = store.create_client("CAF Test A", "test").await.unwrap();
         let client_b = store.create_client("CAF Test B", "test").await.unwrap();
         store.close().await;
-        let mut personas = vec![Persona { label: "anonyme", role: None, client_id: None, user_id: None, email: String::new() }];
+        let mut personas = vec![Persona { label: "anonyme", role: None, client_id: None, user_id: None }];
         for (label, role, client) in [
             ("admin", Role::Admin, None),
             ("gestionnaire", Role::Gestionnaire, None),
@@ -140,7 +139,7 @@ impl TestApp {
         ] {
             let email = format!("{}@test.forma.test", label.replace([' ', '(', ')'], "-"));
             let id = self.account(&email, role, client).await;
-            personas.push(Persona { label, role: Some(role), client_id: client, user_id: Some(id), email });
+            personas.push(Persona { label, role: Some(role), client_id: client, user_id: Some(id) });
         }
         personas
     }
