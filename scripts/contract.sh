@@ -20,6 +20,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# A token with every scope, so that the write operations are exercised past authentication.
+token=$(FORMA_CONFIG=/nonexistent "$FORMA_BIN" --db "sqlite://$work/forma.db" token add --name contrat --scope programs:write --scope programs:publish)
 FORMA_CONFIG=/nonexistent "$FORMA_BIN" --db "sqlite://$work/forma.db" serve --demo --addr 127.0.0.1:0 >"$work/out" 2>"$work/err" &
 server_pid=$!
 url=""
@@ -35,4 +37,4 @@ if [ -z "$url" ]; then
 fi
 
 # A fixed seed keeps runs reproducible; change it on purpose to explore further.
-st run "$url/api/v1/openapi.json" --url "$url" --max-examples 100 --seed 20261129 --no-color
+st run "$url/api/v1/openapi.json" --url "$url" --max-examples 100 --seed 20261129 --no-color -H "Authorization: Bearer $token"

@@ -270,9 +270,13 @@ test('un gestionnaire modifie, échoue, corrige, publie, et retrouve la modifica
         assert.equal(await summary.getAttribute('role'), 'alert', '#error-summary role');
         const text = (await summary.innerText()).replace(/\s+/g, ' ');
         assert.match(text, /Publication refusée/, `the summary should say « Publication refusée »: ${text}`);
-        const items = (await summary.getByRole('listitem').allInnerTexts()).map((s) => s.trim());
+        const items = (await summary.getByRole('listitem').allInnerTexts()).map((s) => s.trim().split(' : ')[0]);
         assert.deepEqual([...items].sort(), ['Prérequis', 'Tarifs'],
           'the refusal should list exactly the two missing items of the seed');
+        // Each item links to the place of the missing item in the form.
+        const targets = await summary.getByRole('link').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+        assert.deepEqual([...targets].sort(), ['#missing_prerequisites', '#missing_prices']);
+        for (const target of targets) assert.equal(await page.locator(target).count(), 1, `${target} exists`);
         await screenshot(page, 'desktop-gestion-02-publication-refusee');
       });
 
@@ -403,7 +407,6 @@ test('un gestionnaire modifie, échoue, corrige, publie, et retrouve la modifica
         assert.equal(response.status(), 200, 'GET /gestion/journal status');
         const main = await mainOf(page);
         await main.getByLabel(/^\s*objet\s*$/i).selectOption('program');
-        await main.getByLabel(/auteur/i).fill(DEMO_EMAIL);
         const filter = main.getByRole('button', { name: /^\s*filtrer\s*$/i });
         const filtered = await navigate(page, () => filter.click());
         assert.equal(filtered?.status(), 200, `status of ${page.url()}`);
@@ -432,6 +435,18 @@ test('un gestionnaire modifie, échoue, corrige, publie, et retrouve la modifica
         // Only one draft was saved: the refused save (422) must not be journaled.
         await soft(async () => assert.equal(ofSeed.filter((r) => r.includes('save_draft')).length, 1,
           `one save_draft only (the 422 save wrote nothing): ${JSON.stringify(ofSeed.map((r) => r.slice(0, 4)))}`));
+
+        // The author filter keeps this manager's events only.
+        await soft(async () => {
+          await (await mainOf(page)).getByLabel(/auteur/i).fill(DEMO_EMAIL);
+          await navigate(page, () => filter.click());
+          assert.equal(new URL(page.url()).searchParams.get('auteur'), DEMO_EMAIL, 'the author filter should be in the URL');
+          const mine = await tableRows(page);
+          assert.deepEqual(mine.filter((r) => !r[1]?.includes(DEMO_EMAIL)), [], `auteur=${DEMO_EMAIL} should list only that author's events`);
+          assert.deepEqual(mine.map((r) => r[3]), ['publish', 'save_draft'],
+            `${DEMO_EMAIL}'s program events, newest first`);
+          await screenshot(page, 'desktop-gestion-04-journal');
+        });
       });
 
       await step('déconnexion', async () => {

@@ -68,7 +68,7 @@ impl TextSection {
 /// Prerequisites: Qualiopi indicator 1 requires that their absence be stated explicitly, so
 /// "not written" and « Aucun prérequis » are different states.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
-#[serde(tag = "state", content = "items", rename_all = "snake_case")]
+#[serde(tag = "state", content = "items", rename_all = "snake_case", from = "PrerequisitesWire")]
 pub enum Prerequisites {
     #[default]
     Unspecified,
@@ -77,11 +77,39 @@ pub enum Prerequisites {
     Required(Vec<String>),
 }
 
+/// How prerequisites arrive from outside (API writes): `items` is read only for the `required`
+/// state, so a client that always sends the list is not refused for it.
+#[derive(Deserialize)]
+struct PrerequisitesWire {
+    state: PrerequisitesState,
+    #[serde(default)]
+    items: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum PrerequisitesState {
+    Unspecified,
+    NoneRequired,
+    Required,
+}
+
+impl From<PrerequisitesWire> for Prerequisites {
+    fn from(wire: PrerequisitesWire) -> Self {
+        match wire.state {
+            PrerequisitesState::Unspecified => Prerequisites::Unspecified,
+            PrerequisitesState::NoneRequired => Prerequisites::NoneRequired,
+            PrerequisitesState::Required => Prerequisites::Required(wire.items.unwrap_or_default()),
+        }
+    }
+}
+
 /// A module or day announced on the sheet (« Module 1 : Journée 1 – Le 22 mars 2019 - Acculturation CTG »).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ScheduledDay {
     pub module: Option<u32>,
     pub day: Option<u32>,
+    #[schema(value_type = Option<String>, format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub date: Option<NaiveDate>,
     pub label: Option<String>,
 }
@@ -91,7 +119,10 @@ pub struct PracticalModalities {
     /// The « Modalités pratiques » text, including how to access the training (calendar, places).
     pub markdown: Option<String>,
     pub days: Vec<ScheduledDay>,
+    /// Local time, `HH:MM:SS`.
+    #[schema(value_type = Option<String>, pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$", example = "09:00:00")]
     pub daily_start: Option<NaiveTime>,
+    #[schema(value_type = Option<String>, pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$", example = "17:00:00")]
     pub daily_end: Option<NaiveTime>,
     pub hours_per_day: Option<u32>,
     pub places: Vec<String>,
@@ -239,7 +270,8 @@ impl Contacts {
 /// The whole program sheet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Program {
-    #[schema(value_type = String)]
+    /// The sheet's address (`/formations/{slug}`): lowercase letters, digits, single dashes.
+    #[schema(value_type = String, pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 100)]
     pub slug: Slug,
     pub title: String,
     pub kind: ProgramKind,
@@ -254,7 +286,8 @@ pub struct Program {
     pub trainers: Vec<TrainerRef>,
     pub headcount: Headcount,
     pub satisfaction: Option<SatisfactionRate>,
-    /// « MAJ »: the date the sheet was last updated.
+    /// « MAJ »: the date the sheet was last updated (set at publication; ignored in writes).
+    #[schema(value_type = Option<String>, format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub updated_on: Option<NaiveDate>,
     pub prerequisites: Prerequisites,
     pub objectives: Vec<String>,

@@ -45,6 +45,11 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Jetons d'API : création (le jeton est affiché une seule fois).
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// Importe des pages de catalogue (format de la fiche d'origine) ; tout ou rien.
     Import {
         /// Fichiers texte à importer.
@@ -92,12 +97,26 @@ pub enum UserCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Crée un jeton d'API et l'affiche (seule son empreinte est conservée).
+    Add {
+        /// Nom du jeton (l'outil qui l'utilise), inscrit au journal.
+        #[arg(long)]
+        name: String,
+        /// Portée : programs:write, programs:publish (option répétable).
+        #[arg(long = "scope", required = true)]
+        scopes: Vec<String>,
+    },
+}
+
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { addr, demo, public_url, organisation, smtp_url, mail_from } => {
             let mail = smtp_url.map(|url| forma_mail::MailConfig::new(url, mail_from));
             commands::serve::run(&cli.db, addr, demo, public_url, organisation, mail).await
         }
+        Command::Token { command: TokenCommand::Add { name, scopes } } => commands::token::add(&cli.db, &name, &scopes).await,
         Command::User { command: UserCommand::Add { email, role, name, client, mail, public_url, organisation } } => {
             commands::user::add(&cli.db, commands::user::AddUser { email, role, name, client, mail, public_url, organisation }).await
         }

@@ -405,18 +405,20 @@ impl Store {
         })
     }
 
-    /// Opens a login session (the cookie holds the token; the store its hash).
-    pub async fn open_session(&self, token_hash: &str, user_id: i64, expires_at: DateTime<Utc>, how: &str) -> Result<(), StoreError> {
+    /// Opens a login session (the cookie holds the token; the store its hash). The journal
+    /// names the account and how it came in (`how`: password, personal link).
+    pub async fn open_session(&self, token_hash: &str, user: &User, expires_at: DateTime<Utc>, how: &str) -> Result<(), StoreError> {
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query("INSERT INTO user_sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
                 .bind(token_hash)
-                .bind(user_id)
+                .bind(user.id)
                 .bind(now())
                 .bind(expires_at)
                 .execute(&mut *tx)
                 .await?;
-            record!(tx, how, "user", user_id.to_string(), "login", None::<serde_json::Value>, None::<serde_json::Value>)?;
+            let after = json!({ "via": how, "expires_at": expires_at });
+            record!(tx, &user.email, "user", user.id.to_string(), "login", None::<serde_json::Value>, Some(after))?;
             tx.commit().await?;
             Ok(())
         })

@@ -2,6 +2,7 @@ pub mod check;
 pub mod demo;
 pub mod import;
 pub mod serve;
+pub mod token;
 pub mod user;
 
 /// Who the CLI acts as, for the audit log.

@@ -37,6 +37,9 @@ async fn login_logout_and_wrong_password() {
         assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
         assert!(!set_cookie.contains("Secure"), "plain HTTP in tests: no Secure flag");
 
+        let store = app.store().await;
+        let logins = store.audit_events(Some("user"), 20).await.unwrap();
+        assert!(logins.iter().any(|e| e.action == "login" && e.actor == "gestion@test.forma.test"), "the journal names who logged in");
         let logout = client.post(format!("{}/deconnexion", app.base)).send().await.unwrap();
         assert_eq!(logout.status(), 303);
         let after = client.get(format!("{}/gestion", app.base)).send().await.unwrap();

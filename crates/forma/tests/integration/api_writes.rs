@@ -69,7 +69,10 @@ async fn create_update_publish_with_scoped_tokens() {
 
         let mut renamed = sheet.clone();
         renamed["slug"] = json!("autre-identifiant");
-        assert_eq!(app.client.put(&put).bearer_auth(&writer).json(&renamed).send().await.unwrap().status(), 400);
+        let refused = app.client.put(&put).bearer_auth(&writer).json(&renamed).send().await.unwrap();
+        assert_eq!(refused.status(), 422, "the slug never changes");
+        let problem: Value = refused.json().await.unwrap();
+        assert_eq!(problem["errors"][0]["field"], "slug");
 
         let store = app.store().await;
         let events = store.audit_events(Some("program"), 20).await.unwrap();

@@ -92,6 +92,10 @@ async fn edit_fail_fix_publish_and_find_it_in_the_journal() {
         assert_eq!(restored.status(), 303);
         let page = editor(&app, &client).await;
         assert!(page.contains("brouillon en cours"));
+        let link = format!("{editor_path}/comparer?de=2&amp;a=brouillon");
+        assert!(page.contains(&link), "the editor links the draft to its comparison");
+        let draft_diff = client.get(format!("{}{editor_path}/comparer?de=2&a=brouillon", app.base)).send().await.unwrap().text().await.unwrap();
+        assert!(draft_diff.contains("Acculturation CTG (2026)"), "the restored draft differs from version 2 by its title");
         assert!(!app.html(&format!("/formations/{SEED_SLUG}")).await.contains("2019- Formation /Action"), "restore only fills the draft");
 
         // The journal shows who did what, with the values before and after.

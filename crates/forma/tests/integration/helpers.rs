@@ -103,7 +103,8 @@ impl TestApp {
         let store = self.store().await;
         let token = forma_web::auth::token::new_token();
         let expires = chrono::Utc::now() + chrono::Duration::hours(1);
-        store.open_session(&forma_web::auth::token::hash_token(&token), user_id, expires, "test").await.unwrap();
+        let user = store.user(user_id).await.unwrap().expect("account");
+        store.open_session(&forma_web::auth::token::hash_token(&token), &user, expires, "test").await.unwrap();
         store.close().await;
         format!("forma_session={token}")
     }

@@ -5,7 +5,7 @@
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Extension, Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use forma_domain::completeness::check;
@@ -35,8 +35,25 @@ pub struct WriteOutcome {
     editor_url: String,
 }
 
-fn body(payload: Result<Json<Program>, JsonRejection>) -> Result<Program, ApiError> {
-    let Json(program) = payload.map_err(|r| ApiError::BadRequest(format!("fiche JSON illisible : {}", r.body_text())))?;
+/// JSON Schema counts `131.0` as an integer; serde does not. Integral numbers are made integers
+/// before the sheet is read, so that any schema-valid body is understood.
+fn integral_numbers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15) {
+                *value = serde_json::Value::from(f as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(integral_numbers),
+        _ => {}
+    }
+}
+
+fn body(payload: Result<Json<serde_json::Value>, JsonRejection>) -> Result<Program, ApiError> {
+    let Json(mut value) = payload.map_err(|r| ApiError::BadRequest(format!("fiche JSON illisible : {}", r.body_text())))?;
+    integral_numbers(&mut value);
+    let program: Program = serde_json::from_value(value).map_err(|e| ApiError::BadRequest(format!("fiche JSON illisible : {e}")))?;
     let errors = validate(&program);
     if errors.is_empty() { Ok(program) } else { Err(ApiError::Unprocessable("la fiche ne respecte pas les règles de saisie".into(), errors)) }
 }
@@ -64,14 +81,12 @@ fn outcome(slug: &str, state: &'static str, version: Option<i64>, updated_on: Op
 pub async fn create_program(
     State(state): State<AppState>,
     Extension(actor): Extension<ApiActor>,
-    payload: Result<Json<Program>, JsonRejection>,
+    payload: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let program = body(payload)?;
     match state.store.create_program(&program, &actor.0).await {
-        Ok(()) => {
-            let location = format!("/api/v1/programs/{}", program.slug);
-            Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(outcome(program.slug.as_str(), "draft", None, None))).into_response())
-        }
+        // No Location: the draft is not readable through the public API until it is published.
+        Ok(()) => Ok((StatusCode::CREATED, Json(outcome(program.slug.as_str(), "draft", None, None))).into_response()),
         Err(StoreError::Conflict(m)) => Err(ApiError::Conflict(m)),
         Err(e) => Err(e.into()),
     }
@@ -87,22 +102,24 @@ pub async fn create_program(
     security(("jeton" = ["programs:write"])),
     responses(
         (status = 200, description = "Brouillon enregistré", body = WriteOutcome),
-        (status = 400, description = "JSON illisible ou identifiant différent de l'adresse", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "JSON illisible", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Jeton absent, inconnu ou révoqué", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Le jeton n'a pas la portée programs:write", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Fiche inconnue", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Règles de saisie non respectées (liste par champ)", body = Problem, content_type = "application/problem+json")
+        (status = 422, description = "Règles de saisie non respectées, ou identifiant différent de l'adresse (liste par champ)", body = Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn update_program(
     State(state): State<AppState>,
     Extension(actor): Extension<ApiActor>,
     Path(slug): Path<String>,
-    payload: Result<Json<Program>, JsonRejection>,
+    payload: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Json<WriteOutcome>, ApiError> {
     let program = body(payload)?;
     if program.slug.as_str() != slug {
-        return Err(ApiError::BadRequest(format!("l'identifiant de la fiche (« {} ») diffère de l'adresse (« {slug} ») : il ne change pas", program.slug)));
+        let mut errors = FieldErrors::default();
+        errors.add("slug", format!("L'identifiant d'une fiche ne change pas : attendu « {slug} », reçu « {} ».", program.slug));
+        return Err(ApiError::Unprocessable("l'identifiant de la fiche diffère de l'adresse".into(), errors));
     }
     match state.store.save_draft(&program, &actor.0).await {
         Ok(()) => {

@@ -78,7 +78,7 @@ fn cookie(value: &str, max_age: i64, secure: bool) -> HeaderValue {
 pub async fn open(state: &AppState, user: &User, how: &str) -> anyhow::Result<HeaderValue> {
     let token = new_token();
     let expires = Utc::now() + Duration::hours(SESSION_HOURS);
-    state.store.open_session(&hash_token(&token), user.id, expires, how).await?;
+    state.store.open_session(&hash_token(&token), user, expires, how).await?;
     Ok(cookie(&token, SESSION_HOURS * 3600, state.config.secure_cookies()))
 }
 

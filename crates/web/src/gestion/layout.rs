@@ -96,3 +96,11 @@ pub fn invalid<T: Template>(state: &AppState, page: T) -> Response {
     }
     response
 }
+
+/// Instants are stored in UTC; people read them in Paris time. Implemented by the pages that
+/// show instants, whose templates call `self.paris(…)`.
+pub trait ParisTime {
+    fn paris(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        at.with_timezone(&chrono_tz::Europe::Paris).format("%d/%m/%Y %H:%M").to_string()
+    }
+}

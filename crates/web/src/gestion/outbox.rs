@@ -7,7 +7,7 @@ use axum::response::Response;
 use forma_store::{MailStatus, OutboxCounts, OutboxEntry};
 use serde::Deserialize;
 
-use super::layout::{Frame, done, internal, not_found, render};
+use super::layout::{ParisTime, Frame, done, internal, not_found, render};
 use crate::auth::CurrentUser;
 use crate::state::AppState;
 
@@ -59,3 +59,5 @@ pub async fn requeue(State(state): State<AppState>, current: CurrentUser, Path(i
         Err(e) => internal(&state, e.into()),
     }
 }
+
+impl ParisTime for OutboxPage {}

@@ -7,7 +7,7 @@ use axum::response::Response;
 use forma_domain::FieldErrors;
 use forma_store::{ApiToken, StoreError};
 
-use super::layout::{Frame, done, internal, invalid, not_found, render};
+use super::layout::{ParisTime, Frame, done, internal, invalid, not_found, render};
 use crate::auth::CurrentUser;
 use crate::auth::access::SCOPES;
 use crate::auth::token::{API_TOKEN_PREFIX, hash_token, new_token};
@@ -94,3 +94,5 @@ pub async fn revoke(State(state): State<AppState>, current: CurrentUser, Path(id
         Err(e) => internal(&state, e.into()),
     }
 }
+
+impl ParisTime for TokensPage {}

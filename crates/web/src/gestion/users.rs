@@ -10,7 +10,7 @@ use forma_domain::account::{Email, Role};
 use forma_store::{Client, LinkSummary, NewUser, StoreError, User};
 use serde::Deserialize;
 
-use super::layout::{Frame, done, internal, invalid, not_found, render};
+use super::layout::{ParisTime, Frame, done, internal, invalid, not_found, render};
 use crate::auth::CurrentUser;
 use crate::auth::invitation::{invite, send_new_link};
 use crate::state::AppState;
@@ -180,3 +180,5 @@ pub async fn revoke(State(state): State<AppState>, current: CurrentUser, Path(id
         Err(e) => internal(&state, e.into()),
     }
 }
+
+impl ParisTime for UserPage {}

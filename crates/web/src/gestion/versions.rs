@@ -7,7 +7,7 @@ use forma_domain::program_diff::{FieldChange, diff};
 use forma_store::{StoreError, VersionSummary};
 use serde::Deserialize;
 
-use super::layout::{Frame, done, internal, not_found, render};
+use super::layout::{ParisTime, Frame, done, internal, not_found, render};
 use crate::auth::CurrentUser;
 use crate::state::AppState;
 
@@ -91,3 +91,5 @@ pub async fn restore(State(state): State<AppState>, current: CurrentUser, Path((
         Err(e) => internal(&state, e.into()),
     }
 }
+
+impl ParisTime for VersionsPage {}
