@@ -11,17 +11,14 @@ async fn refresh(state: &AppState, last: &mut Option<CatalogueStamp>) -> anyhow:
     if last.is_some_and(|l| l == stamp) {
         return Ok(false);
     }
-    let changed = last.is_some();
-    if changed && last.is_some_and(|l| l.organisation_modified != stamp.organisation_modified) {
+    if last.is_none_or(|l| l.organisation_modified != stamp.organisation_modified) {
         state.reload_organisation().await?;
     }
-    if changed {
-        rebuild_search(state).await?;
-        state.catalogue_changed();
-        tracing::info!(programs = state.search.len(), "catalogue modifié : index de recherche reconstruit");
-    }
-    *last = Some(stamp);
-    Ok(changed)
+    // The stamp read by the rebuild itself comes before the sheets it indexes.
+    *last = Some(rebuild_search(state).await?);
+    state.catalogue_changed();
+    tracing::info!(programs = state.search.len(), "catalogue modifié : index de recherche reconstruit");
+    Ok(true)
 }
 
 /// Removes lapsed login sessions and old failed-login records, hourly.
@@ -39,11 +36,13 @@ pub fn spawn_session_sweeper(state: AppState) {
     });
 }
 
-/// Starts the watcher; it runs until the process ends.
-pub fn spawn_catalogue_watcher(state: AppState) {
+/// Starts the watcher from `initial`, the stamp read before the index was last built: a change
+/// made between that read and this start is caught on the first tick. It runs until the
+/// process ends.
+pub fn spawn_catalogue_watcher(state: AppState, initial: Option<CatalogueStamp>) {
     let interval = state.config.refresh_interval;
     tokio::spawn(async move {
-        let mut last = None;
+        let mut last = initial;
         loop {
             if let Err(e) = refresh(&state, &mut last).await {
                 tracing::warn!(error = %e, "vérification du catalogue impossible");
@@ -54,15 +53,17 @@ pub fn spawn_catalogue_watcher(state: AppState) {
 }
 
 /// Rebuilds the search index from the store, a batch of sheets at a time so that a large
-/// catalogue never sits in memory whole.
-pub async fn rebuild_search(state: &AppState) -> anyhow::Result<()> {
+/// catalogue never sits in memory whole. Returns the catalogue's stamp as read before the
+/// rebuild: whatever changes after it moves the stamp again.
+pub async fn rebuild_search(state: &AppState) -> anyhow::Result<CatalogueStamp> {
+    let stamp = state.store.catalogue_stamp().await?;
     let mut rebuild = state.search.start_rebuild()?;
     state
         .store
         .for_each_program_batch(REBUILD_BATCH, |batch| rebuild.add(&batch).map_err(anyhow::Error::from))
         .await?;
     rebuild.finish()?;
-    Ok(())
+    Ok(stamp)
 }
 
 const REBUILD_BATCH: u32 = 200;
