@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import {
   startServer, launchBrowser, newContext, checkA11y, norm, DESKTOP, RESULTS_DIR,
 } from '../lib/server.js';
+import { navigate, goto, pathOf, mainOf } from '../lib/page.js';
 
 const SEED_SLUG = '2019-formation-action-accompagnement-du-pole-service-aux-partenaires-et-accompagnement-social-ctg';
 const SEED_TITLE = /accompagnement du p[ôo]le\W*service aux partenaires/i;
@@ -41,30 +42,9 @@ after(async () => {
 
 // ---------------------------------------------------------------- helpers
 
-/** Runs `action` (a click, a key press) and waits for the navigation it starts; returns the response. */
-async function navigate(page, action) {
-  const [response] = await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load' }),
-    action(),
-  ]);
-  return response;
-}
 
-async function goto(page, path) {
-  const response = await page.goto(path, { waitUntil: 'load' });
-  assert.ok(response, `no response for ${path}`);
-  return response;
-}
 
-function pathOf(page) {
-  return new URL(page.url()).pathname.replace(/(.)\/$/, '$1');
-}
 
-/** The page's main landmark, or its body when it has none. */
-async function mainOf(page) {
-  const main = page.getByRole('main');
-  return (await main.count()) > 0 ? main.first() : page.locator('body');
-}
 
 async function h1Text(page) {
   const h1 = page.getByRole('heading', { level: 1 });

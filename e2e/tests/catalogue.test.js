@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import {
   startServer, launchBrowser, newContext, checkA11y, norm, DESKTOP, PHONE,
 } from '../lib/server.js';
+import { navigate, goto, pathOf, mainOf } from '../lib/page.js';
 
 const SEARCH_LABEL = /rechercher une formation/i;
 const SEED_LINK_TEXT = /acculturation/i;
@@ -34,30 +35,9 @@ after(async () => {
 
 // ---------------------------------------------------------------- helpers
 
-/** Runs `action` (a click, a key press) and waits for the navigation it starts; returns the response. */
-async function navigate(page, action) {
-  const [response] = await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load' }),
-    action(),
-  ]);
-  return response;
-}
 
-async function goto(page, path) {
-  const response = await page.goto(path, { waitUntil: 'load' });
-  assert.ok(response, `no response for ${path}`);
-  return response;
-}
 
-function pathOf(page) {
-  return new URL(page.url()).pathname.replace(/(.)\/$/, '$1');
-}
 
-/** The page's main landmark, or its body when it has none. */
-async function mainOf(page) {
-  const main = page.getByRole('main');
-  return (await main.count()) > 0 ? main.first() : page.locator('body');
-}
 
 async function firstVisible(locator) {
   const n = await locator.count();

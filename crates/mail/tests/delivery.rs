@@ -6,10 +6,10 @@ use std::time::{Duration, Instant};
 
 use forma_mail::testing::{SmtpServer, free_port};
 use forma_mail::{DeliveryReport, MailConfig, Mailer, messages, spawn_worker};
-use forma_store::testing::{POSTGRES_ENV, cleanup, test_database_urls};
+use forma_store::testing::each_backend;
 const LINK: &str = "https://formation.example.org/acces/Zm9ybWEtdGVzdA";
 
-use forma_store::{MailStatus, OutboxCounts, Store};
+use forma_store::{MailStatus, OutboxCounts};
 
 fn config(smtp_url: &str) -> MailConfig {
     MailConfig {
@@ -19,24 +19,6 @@ fn config(smtp_url: &str) -> MailConfig {
         timeout: Duration::from_secs(10),
         ..MailConfig::new(smtp_url, "EGOC <formation@example.org>")
     }
-}
-
-async fn each_backend<F, Fut>(test: F)
-where
-    F: Fn(Store, String) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let dir = tempfile::tempdir().unwrap();
-    let urls = test_database_urls(dir.path()).await;
-    if std::env::var(POSTGRES_ENV).is_err() {
-        eprintln!("{POSTGRES_ENV} not set: PostgreSQL half skipped");
-    }
-    for url in &urls {
-        let store = Store::connect(url).await.unwrap_or_else(|e| panic!("{url}: {e}"));
-        test(store.clone(), url.clone()).await;
-        store.close().await;
-    }
-    cleanup(&urls).await;
 }
 
 #[tokio::test]

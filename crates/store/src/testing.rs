@@ -46,3 +46,23 @@ pub async fn cleanup(urls: &[String]) {
         }
     }
 }
+
+/// Runs `test` once per backend (SQLite always, PostgreSQL when configured), each on a fresh,
+/// migrated database, with the store and its URL; drops the PostgreSQL databases afterwards.
+pub async fn each_backend<F, Fut>(test: F)
+where
+    F: Fn(crate::Store, String) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let urls = test_database_urls(dir.path()).await;
+    if std::env::var(POSTGRES_ENV).is_err() {
+        eprintln!("{POSTGRES_ENV} not set: PostgreSQL half skipped");
+    }
+    for url in &urls {
+        let store = crate::Store::connect(url).await.unwrap_or_else(|e| panic!("{url}: {e}"));
+        test(store.clone(), url.clone()).await;
+        store.close().await;
+    }
+    cleanup(&urls).await;
+}

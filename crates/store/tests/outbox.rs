@@ -4,28 +4,10 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use chrono::Utc;
-use forma_store::testing::{POSTGRES_ENV, cleanup, test_database_urls};
-use forma_store::{MailStatus, OutboxCounts, OutgoingMail, Store};
+use forma_store::testing::each_backend;
+use forma_store::{MailStatus, OutboxCounts, OutgoingMail};
 
 const LEASE: Duration = Duration::from_secs(60);
-
-async fn each_backend<F, Fut>(test: F)
-where
-    F: Fn(Store, String) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let dir = tempfile::tempdir().unwrap();
-    let urls = test_database_urls(dir.path()).await;
-    if std::env::var(POSTGRES_ENV).is_err() {
-        eprintln!("{POSTGRES_ENV} not set: PostgreSQL half skipped");
-    }
-    for url in &urls {
-        let store = Store::connect(url).await.unwrap_or_else(|e| panic!("{url}: {e}"));
-        test(store.clone(), url.clone()).await;
-        store.close().await;
-    }
-    cleanup(&urls).await;
-}
 
 fn mail(n: usize) -> OutgoingMail {
     OutgoingMail {

@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveTime};
 use forma_domain::ProgramKind;
 use forma_domain::parse_catalogue_page;
 use forma_domain::session::{NewSession, SessionDay};
-use forma_store::testing::{POSTGRES_ENV, cleanup, test_database_urls};
+use forma_store::testing::{POSTGRES_ENV, cleanup, each_backend, test_database_urls};
 use forma_store::{ProgramFilter, Store, StoreError};
 use sqlx::Connection;
 
@@ -15,24 +15,6 @@ fn demo_pages() -> Vec<forma_domain::Program> {
     let mut paths: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
     paths.sort();
     paths.iter().map(|p| parse_catalogue_page(&std::fs::read_to_string(p).unwrap()).unwrap()).collect()
-}
-
-async fn each_backend<F, Fut>(test: F)
-where
-    F: Fn(Store, String) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let dir = tempfile::tempdir().unwrap();
-    let urls = test_database_urls(dir.path()).await;
-    if std::env::var(POSTGRES_ENV).is_err() {
-        eprintln!("{POSTGRES_ENV} not set: PostgreSQL half skipped");
-    }
-    for url in &urls {
-        let store = Store::connect(url).await.unwrap_or_else(|e| panic!("{url}: {e}"));
-        test(store.clone(), url.clone()).await;
-        store.close().await;
-    }
-    cleanup(&urls).await;
 }
 
 #[tokio::test]
