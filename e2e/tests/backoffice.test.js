@@ -394,7 +394,9 @@ test('un gestionnaire modifie, échoue, corrige, publie, et retrouve la modifica
         assert.equal(q.get('objet'), 'program', 'the filter should be in the URL');
         await screenshot(page, 'desktop-gestion-04-journal');
 
-        const rows = await tableRows(page);
+        // The action cell reads « Publication publish »: the French label, then the code.
+        const code = (cell) => (cell ?? '').trim().split(/\s+/).pop();
+        const rows = (await tableRows(page)).map((r) => r.map((c, i) => (i === 3 ? code(c) : c)));
         assert.ok(rows.length > 0, 'the filtered journal is empty');
         const ofSeed = rows.filter((r) => r.some((c) => c.includes(SEED_SLUG)));
         const others = rows.filter((r) => !r.some((c) => /Fiche programme/.test(c)));
@@ -421,7 +423,7 @@ test('un gestionnaire modifie, échoue, corrige, publie, et retrouve la modifica
           await (await mainOf(page)).getByLabel(/auteur/i).fill(DEMO_EMAIL);
           await navigate(page, () => filter.click());
           assert.equal(new URL(page.url()).searchParams.get('auteur'), DEMO_EMAIL, 'the author filter should be in the URL');
-          const mine = await tableRows(page);
+          const mine = (await tableRows(page)).map((r) => r.map((c, i) => (i === 3 ? code(c) : c)));
           assert.deepEqual(mine.filter((r) => !r[1]?.includes(DEMO_EMAIL)), [], `auteur=${DEMO_EMAIL} should list only that author's events`);
           assert.deepEqual(mine.map((r) => r[3]), ['publish', 'save_draft'],
             `${DEMO_EMAIL}'s program events, newest first`);

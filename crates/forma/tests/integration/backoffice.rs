@@ -108,9 +108,10 @@ async fn edit_fail_fix_publish_and_find_it_in_the_journal() {
             .await
             .unwrap();
         for action in ["save_draft", "publish"] {
-            assert!(journal.contains(&format!("<td>{action}</td>")), "{action} in the journal");
+            assert!(journal.contains(&format!("<code>{action}</code></td>")), "{action} in the journal");
         }
         assert!(journal.contains("gestion@test.forma.test"));
+        assert!(journal.contains("Publication <code>publish</code>"), "actions have French names");
         assert!(journal.contains("Acculturation CTG (2026)"), "after values are shown");
     })
     .await;

@@ -38,6 +38,7 @@ pub struct EventView {
     pub entity_label: &'static str,
     pub entity_id: String,
     pub action: String,
+    pub action_label: &'static str,
     pub before: Option<String>,
     pub after: Option<String>,
 }
@@ -55,6 +56,33 @@ pub const ENTITIES: &[(&str, &str)] = &[
     ("login", "Connexion"),
 ];
 
+/// French names of the journal's actions, in the order of the filter.
+pub const ACTIONS: &[(&str, &str)] = &[
+    ("create", "Création"),
+    ("update", "Modification"),
+    ("save_draft", "Brouillon enregistré"),
+    ("discard_draft", "Brouillon abandonné"),
+    ("publish", "Publication"),
+    ("unpublish", "Retrait du site public"),
+    ("rename", "Renommage"),
+    ("delete", "Suppression"),
+    ("logo", "Logo"),
+    ("login", "Connexion"),
+    ("throttled", "Connexion ralentie (tentatives échouées)"),
+    ("set_password", "Mot de passe défini"),
+    ("link", "Lien personnel créé"),
+    ("revoke_links", "Liens personnels révoqués"),
+    ("activate", "Compte réactivé"),
+    ("deactivate", "Compte désactivé"),
+    ("revoke", "Révocation"),
+    ("dead", "Échec définitif d'envoi"),
+    ("requeue", "Renvoi"),
+];
+
+fn action_label(action: &str) -> &'static str {
+    ACTIONS.iter().find(|(a, _)| *a == action).map_or("Autre", |(_, l)| l)
+}
+
 fn entity_label(entity: &str) -> &'static str {
     ENTITIES.iter().find(|(e, _)| *e == entity).map_or("Autre", |(_, l)| l)
 }
@@ -68,6 +96,7 @@ impl From<AuditEvent> for EventView {
         EventView {
             at: e.at.with_timezone(&chrono_tz::Europe::Paris).format("%d/%m/%Y %H:%M:%S").to_string(),
             entity_label: entity_label(&e.entity),
+            action_label: action_label(&e.action),
             before: pretty(&e.before),
             after: pretty(&e.after),
             actor: e.actor,
@@ -88,6 +117,7 @@ struct JournalPage {
     pages: u32,
     query: String,
     entities: &'static [(&'static str, &'static str)],
+    actions: &'static [(&'static str, &'static str)],
     objet: String,
     identifiant: String,
     auteur: String,
@@ -149,6 +179,7 @@ pub async fn journal(State(state): State<AppState>, current: CurrentUser, Query(
             pages,
             query,
             entities: ENTITIES,
+            actions: ACTIONS,
             objet: q.objet,
             identifiant: q.identifiant,
             auteur: q.auteur,
