@@ -182,4 +182,25 @@ mod tests {
         assert_eq!(next_attempt_allowed(6, t), Some(t + Duration::seconds(60)));
         assert_eq!(next_attempt_allowed(60, t), Some(t + Duration::seconds(900)));
     }
+
+    proptest::proptest! {
+        /// More failures never shorten the wait, and the wait never exceeds 15 minutes.
+        #[test]
+        fn throttling_grows_and_is_bounded(failures in 0u32..10_000) {
+            let t = Utc::now();
+            let now = next_attempt_allowed(failures, t);
+            let more = next_attempt_allowed(failures.saturating_add(1), t);
+            proptest::prop_assert!(more >= now);
+            proptest::prop_assert!(now.is_none_or(|at| at <= t + Duration::minutes(15)));
+        }
+
+        /// Any text either parses to a lower-case address or is refused; it never panics.
+        #[test]
+        fn email_parsing_is_total(text in ".{0,80}") {
+            if let Ok(email) = Email::parse(&text) {
+                proptest::prop_assert_eq!(email.as_str(), email.as_str().to_lowercase());
+                proptest::prop_assert!(email.as_str().contains('@'));
+            }
+        }
+    }
 }

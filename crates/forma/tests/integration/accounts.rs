@@ -24,6 +24,7 @@ async fn login_logout_and_wrong_password() {
         let client = app.signed_in("gestion@test.forma.test").await;
         let dashboard = client.get(format!("{}/gestion", app.base)).send().await.unwrap();
         assert_eq!(dashboard.status(), 200);
+        assert_eq!(dashboard.headers()["cache-control"], "no-store", "personal pages are never cached");
         assert!(dashboard.text().await.unwrap().contains("Tableau de bord"));
         let cookie_check = app
             .client

@@ -156,7 +156,12 @@ pub async fn authorize(State(state): State<AppState>, request: Request, next: Ne
         },
     };
     if allowed {
-        next.run(request).await
+        let mut response = next.run(request).await;
+        // Pages for a signed-in person are theirs alone: no shared or back/forward cache keeps them.
+        if access != Public {
+            response.headers_mut().entry(header::CACHE_CONTROL).or_insert(header::HeaderValue::from_static("no-store"));
+        }
+        response
     } else if wants_json(&path) {
         ApiError::problem(StatusCode::FORBIDDEN, "Accès refusé", None)
     } else {

@@ -1355,3 +1355,43 @@ mod tests {
         assert_eq!(html.matches("<fieldset").count(), html.matches("<legend>").count());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use forma_domain::duration::Minutes;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// What the form shows is read back to the same value.
+        #[test]
+        fn amounts_round_trip(cents in 0i64..100_000_000_000) {
+            prop_assert_eq!(parse_amount(&format_amount(cents)), Some(cents));
+        }
+
+        #[test]
+        fn hours_round_trip(minutes in 1u32..(365 * 24 * 60)) {
+            prop_assert_eq!(parse_hours(&format_hours(Minutes(minutes))), Some(Minutes(minutes)));
+        }
+
+        #[test]
+        fn percents_round_trip(per_mille in 0u32..=1000) {
+            prop_assert_eq!(parse_percent(&format_percent(per_mille)), Some(per_mille));
+        }
+
+        /// Whatever a client posts, reading the form answers (a sheet or field errors), never panics.
+        #[test]
+        fn any_post_is_answered(pairs in proptest::collection::vec((prop::sample::select(FIELD_NAMES.to_vec()), ".{0,40}"), 0..40)) {
+            let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(&pairs).finish();
+            let base = forma_domain::Program::new(forma_domain::Slug::parse("essai").unwrap(), "Essai".into(), forma_domain::ProgramKind::Inter);
+            let form = EditorForm::from_data(&FormData::parse(body.as_bytes()));
+            let _ = form.to_program(&base);
+        }
+
+        #[test]
+        fn any_bytes_parse(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let _ = FormData::parse(&bytes);
+        }
+    }
+}
