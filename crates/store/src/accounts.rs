@@ -466,6 +466,14 @@ impl Store {
         })
     }
 
+    /// A successful login wipes the account's failure count: the slowing is for guessers.
+    pub async fn clear_login_failures(&self, email: &str) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query("DELETE FROM login_failures WHERE email = $1").bind(email.trim().to_lowercase()).execute(pool).await?;
+            Ok(())
+        })
+    }
+
     /// Failed logins since `since` for this account or this address, whichever has more.
     pub async fn recent_failures(&self, email: &str, address: &str, since: DateTime<Utc>) -> Result<FailureCount, StoreError> {
         let email = email.trim().to_lowercase();

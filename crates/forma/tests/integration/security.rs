@@ -60,7 +60,7 @@ async fn cross_site_posts_are_refused_and_bodies_are_bounded() {
             .unwrap();
         assert_eq!(cross.status(), 403, "cross-site POST refused");
         let same = app.client.post(format!("{}/recherche", app.base)).header("sec-fetch-site", "same-origin").body("q=x").send().await.unwrap();
-        assert_eq!(same.status(), 405, "same-site POST reaches the router (no POST route yet)");
+        assert_eq!(same.status(), 405, "same-site POST reaches the router (/recherche has no POST route)");
         let huge = app
             .client
             .post(format!("{}/api/v1/programs", app.base))

@@ -135,6 +135,9 @@ pub async fn login(
         }
         return refuse(StatusCode::UNAUTHORIZED, "Adresse e-mail ou mot de passe incorrect.".into());
     };
+    if let Err(e) = state.store.clear_login_failures(&email).await {
+        return internal(&state, e.into());
+    }
     let cookie = match session::open(&state, &user, "connexion par mot de passe").await {
         Ok(c) => c,
         Err(e) => return internal(&state, e),
