@@ -2,8 +2,8 @@
 # Back-office benchmark: imports 2,000 generated sheets into a fresh SQLite base, loads the demo
 # (accounts included), serves them with `forma serve` on loopback, signs in as the demo
 # administrator and measures with wrk, each against a reference measured in the same run:
-#   - the sheets list /gestion/programmes (every sheet's JSON body decoded for its indicator-1
-#     badge, every row rendered) against the public catalogue page /formations;
+#   - the sheets list /gestion/programmes (every sheet's row, indicator-1 badge included, read
+#     from the listing columns and rendered) against the public catalogue page /formations;
 #   - the editor page of one sheet against its public page;
 #   - POST /connexion with the right password (argon2id) against GET /healthz.
 # Reports req/s, p50/p99 latency with many connections and with one, the ratios, response sizes

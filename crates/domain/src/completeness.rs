@@ -53,6 +53,10 @@ impl Indicator1Item {
         }
     }
 
+    pub fn parse(code: &str) -> Option<Indicator1Item> {
+        Indicator1Item::ALL.into_iter().find(|i| i.code() == code)
+    }
+
     /// The French label shown to users.
     pub fn label(self) -> &'static str {
         match self {
@@ -112,13 +116,22 @@ impl Completeness {
 
 /// Checks a sheet against indicator 1 as of `today`.
 pub fn check(program: &Program, today: NaiveDate) -> Completeness {
-    let missing = Indicator1Item::ALL.into_iter().filter(|i| !i.is_present(program)).collect();
-    let outdated = match program.updated_on {
+    Completeness { missing: missing_items(program), outdated: is_outdated(program.updated_on, today) }
+}
+
+/// The indicator-1 items the sheet lacks, in the fixed order. Independent of the date, so the
+/// store can keep it beside each sheet.
+pub fn missing_items(program: &Program) -> Vec<Indicator1Item> {
+    Indicator1Item::ALL.into_iter().filter(|i| !i.is_present(program)).collect()
+}
+
+/// Whether a MAJ is absent or older than 12 months on `today`.
+pub fn is_outdated(updated_on: Option<NaiveDate>, today: NaiveDate) -> bool {
+    match updated_on {
         None => true,
         Some(updated) => match today.checked_sub_months(Months::new(MAX_AGE_MONTHS)) {
             Some(limit) => updated < limit,
             None => false,
         },
-    };
-    Completeness { missing, outdated }
+    }
 }

@@ -39,6 +39,8 @@ impl Store {
         } else {
             return Err(StoreError::BadUrl(url.to_owned()));
         };
-        Ok(Store { backend })
+        let store = Store { backend };
+        store.backfill_missing_items().await?;
+        Ok(store)
     }
 }

@@ -60,6 +60,49 @@ const EDITABLE_SELECT: &str = "SELECT p.slug, p.status, p.current_version, p.dra
      LEFT JOIN program_versions v ON v.program_id = p.id AND v.number = p.current_version \
      LEFT JOIN categories c ON c.id = p.category_id";
 
+/// One line of the back-office list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProgramRow {
+    pub slug: String,
+    /// The published title, or the draft's for a sheet never published.
+    pub title: String,
+    pub kind: ProgramKind,
+    pub category: Option<String>,
+    pub published: bool,
+    pub has_draft: bool,
+    /// MAJ of the published version.
+    pub updated_on: Option<NaiveDate>,
+    /// Indicator-1 items missing from the text the editor shows (the draft when there is one).
+    pub missing: Vec<forma_domain::Indicator1Item>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ProgramRowRaw {
+    slug: String,
+    title: String,
+    kind: String,
+    category: Option<String>,
+    status: String,
+    has_draft: bool,
+    updated_on: Option<NaiveDate>,
+    missing_items: Option<String>,
+}
+
+impl From<ProgramRowRaw> for ProgramRow {
+    fn from(r: ProgramRowRaw) -> Self {
+        ProgramRow {
+            slug: r.slug,
+            title: r.title,
+            kind: ProgramKind::parse(&r.kind).unwrap_or(ProgramKind::Inter),
+            category: r.category,
+            published: r.status == "published",
+            has_draft: r.has_draft,
+            updated_on: r.updated_on,
+            missing: r.missing_items.unwrap_or_default().split_whitespace().filter_map(forma_domain::Indicator1Item::parse).collect(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
 pub struct VersionSummary {
     pub number: i64,
@@ -101,21 +144,16 @@ macro_rules! category_id {
 }
 pub(crate) use category_id;
 
+/// The indicator-1 codes a sheet lacks, as stored beside it.
+pub(crate) fn missing_codes(program: &Program) -> String {
+    forma_domain::completeness::missing_items(program).iter().map(|i| i.code()).collect::<Vec<_>>().join(" ")
+}
+
 fn body_json(program: &Program) -> Result<serde_json::Value, StoreError> {
     serde_json::to_value(program).map_err(|source| StoreError::Corrupt { slug: program.slug.to_string(), source })
 }
 
 impl Store {
-    /// Every sheet, published or not, with the text the editor would show, by title.
-    pub async fn editable_programs(&self) -> Result<Vec<EditableProgram>, StoreError> {
-        let rows = on_pool!(self, pool => {
-            sqlx::query_as::<_, EditableRow>(sqlx::AssertSqlSafe(format!("{EDITABLE_SELECT} ORDER BY p.sort_key, p.id")))
-                .fetch_all(pool)
-                .await?
-        });
-        Ok(rows.into_iter().filter_map(EditableRow::into_editable).collect())
-    }
-
     pub async fn editable_program(&self, slug: &str) -> Result<Option<EditableProgram>, StoreError> {
         let row = on_pool!(self, pool => {
             sqlx::query_as::<_, EditableRow>(sqlx::AssertSqlSafe(format!("{EDITABLE_SELECT} WHERE p.slug = $1")))
@@ -138,7 +176,7 @@ impl Store {
             let at = now();
             sqlx::query(
                 "INSERT INTO programs (slug, title, sort_key, kind, category_id, status, current_version, created_at, modified_at, \
-                 draft, draft_modified_at) VALUES ($1, $2, $3, $4, $5, 'draft', 0, $6, $6, $7, $6)",
+                 draft, draft_modified_at, missing_items) VALUES ($1, $2, $3, $4, $5, 'draft', 0, $6, $6, $7, $6, $8)",
             )
             .bind(program.slug.as_str())
             .bind(&program.title)
@@ -147,6 +185,7 @@ impl Store {
             .bind(category_id)
             .bind(at)
             .bind(Json(&body))
+            .bind(missing_codes(program))
             .execute(&mut *tx)
             .await
             .map_err(|e| match &e {
@@ -177,7 +216,13 @@ impl Store {
                 None => None,
             };
             let at = now();
-            sqlx::query("UPDATE programs SET draft = $1, draft_modified_at = $2 WHERE id = $3").bind(Json(&body)).bind(at).bind(id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE programs SET draft = $1, draft_modified_at = $2, missing_items = $3 WHERE id = $4")
+                .bind(Json(&body))
+                .bind(at)
+                .bind(missing_codes(program))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             if status == "draft" {
                 sqlx::query("UPDATE programs SET title = $1, sort_key = $2, kind = $3, category_id = $4, modified_at = $5 WHERE id = $6")
                     .bind(&program.title)
@@ -237,7 +282,7 @@ impl Store {
             sqlx::query(
                 "UPDATE programs SET title = $1, sort_key = $2, kind = $3, category_id = $4, updated_on = $5, current_version = $6, \
                  duration_days = $7, total_hours = $8, audience = $9, modified_at = $10, status = 'published', draft = NULL, \
-                 draft_modified_at = NULL WHERE id = $11",
+                 draft_modified_at = NULL, missing_items = $12 WHERE id = $11",
             )
             .bind(&program.title)
             .bind(sort_key(&program.title))
@@ -250,6 +295,7 @@ impl Store {
             .bind(program.audience.as_deref())
             .bind(at)
             .bind(id)
+            .bind(missing_codes(&program))
             .execute(&mut *tx)
             .await?;
             record!(tx, actor, "program", program.slug.as_str(), "publish", before.map(|b| b.0.0), Some(body))?;
@@ -285,11 +331,55 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?;
             let Some(Some(draft)) = draft else { return Err(StoreError::NotFound(format!("brouillon de « {slug} »"))) };
-            sqlx::query("UPDATE programs SET draft = NULL, draft_modified_at = NULL WHERE slug = $1").bind(slug).execute(&mut *tx).await?;
+            let published: Json<Program> = sqlx::query_scalar(
+                "SELECT v.body FROM programs p JOIN program_versions v ON v.program_id = p.id AND v.number = p.current_version WHERE p.slug = $1",
+            )
+            .bind(slug)
+            .fetch_one(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE programs SET draft = NULL, draft_modified_at = NULL, missing_items = $1 WHERE slug = $2")
+                .bind(missing_codes(&published.0))
+                .bind(slug)
+                .execute(&mut *tx)
+                .await?;
             record!(tx, actor, "program", slug, "discard_draft", Some(draft.0), None::<serde_json::Value>)?;
             tx.commit().await?;
             Ok(())
         })
+    }
+
+    /// Every sheet for the back-office list, by title, from the listing columns alone.
+    pub async fn program_rows(&self) -> Result<Vec<ProgramRow>, StoreError> {
+        let rows = on_pool!(self, pool => {
+            sqlx::query_as::<_, ProgramRowRaw>(
+                "SELECT p.slug, p.title, p.kind, c.name AS category, p.status, p.draft IS NOT NULL AS has_draft, p.updated_on, \
+                 p.missing_items FROM programs p LEFT JOIN categories c ON c.id = p.category_id ORDER BY p.sort_key, p.id",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows.into_iter().map(ProgramRow::from).collect())
+    }
+
+    /// Computes the stored indicator-1 items of sheets written before they were kept (or by an
+    /// older version), once, at start.
+    pub(crate) async fn backfill_missing_items(&self) -> Result<(), StoreError> {
+        let rows = on_pool!(self, pool => {
+            sqlx::query_as::<_, EditableRow>(sqlx::AssertSqlSafe(format!("{EDITABLE_SELECT} WHERE p.missing_items IS NULL")))
+                .fetch_all(pool)
+                .await?
+        });
+        for editable in rows.into_iter().filter_map(EditableRow::into_editable) {
+            let codes = missing_codes(&editable.program);
+            on_pool!(self, pool => {
+                sqlx::query("UPDATE programs SET missing_items = $1 WHERE slug = $2")
+                    .bind(&codes)
+                    .bind(editable.program.slug.as_str())
+                    .execute(pool)
+                    .await?;
+            });
+        }
+        Ok(())
     }
 
     pub async fn program_versions(&self, slug: &str) -> Result<Vec<VersionSummary>, StoreError> {
@@ -395,11 +485,5 @@ impl Store {
             tx.commit().await?;
             Ok(())
         })
-    }
-}
-
-impl EditableProgram {
-    pub fn kind(&self) -> ProgramKind {
-        self.program.kind
     }
 }

@@ -21,7 +21,7 @@ pub mod testing;
 pub use accounts::{Client, FailureCount, LinkPurpose, LinkSummary, NewLink, NewUser, User};
 pub use api_tokens::ApiToken;
 pub use audit::{AuditEvent, AuditFilter, AuditPage};
-pub use editing::{CategoryRow, EditableProgram, VersionSummary};
+pub use editing::{CategoryRow, EditableProgram, ProgramRow, VersionSummary};
 pub use connect::Backend;
 /// JSON values as the store returns them (journal before/after).
 pub type JsonValue = sqlx::types::Json<serde_json::Value>;

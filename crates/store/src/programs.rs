@@ -6,7 +6,7 @@ use serde::Serialize;
 use sqlx::types::Json;
 
 use crate::audit::record;
-use crate::editing::category_id;
+use crate::editing::{category_id, missing_codes};
 use crate::{Store, StoreError, now, on_pool};
 
 /// What an import run did.
@@ -163,7 +163,7 @@ impl Store {
                         sqlx::query(
                             "UPDATE programs SET title = $1, sort_key = $2, kind = $3, category_id = $4, updated_on = $5, \
                              current_version = $6, duration_days = $7, total_hours = $8, audience = $9, modified_at = $10, \
-                             status = 'published' WHERE id = $11",
+                             status = 'published', missing_items = CASE WHEN draft IS NULL THEN $12 ELSE missing_items END WHERE id = $11",
                         )
                         .bind(&program.title)
                         .bind(sort_key(&program.title))
@@ -176,6 +176,7 @@ impl Store {
                         .bind(program.audience.as_deref())
                         .bind(at)
                         .bind(row.id)
+                        .bind(missing_codes(program))
                         .execute(&mut *tx)
                         .await?;
                         summary.updated += 1;
@@ -184,8 +185,8 @@ impl Store {
                     None => {
                         let id: i64 = sqlx::query_scalar(
                             "INSERT INTO programs (slug, title, sort_key, kind, category_id, status, updated_on, current_version, \
-                             duration_days, total_hours, audience, created_at, modified_at) \
-                             VALUES ($1, $2, $3, $4, $5, 'published', $6, 1, $7, $8, $9, $10, $10) RETURNING id",
+                             duration_days, total_hours, audience, created_at, modified_at, missing_items) \
+                             VALUES ($1, $2, $3, $4, $5, 'published', $6, 1, $7, $8, $9, $10, $10, $11) RETURNING id",
                         )
                         .bind(program.slug.as_str())
                         .bind(&program.title)
@@ -197,6 +198,7 @@ impl Store {
                         .bind(program.total_hours().map(i64::from))
                         .bind(program.audience.as_deref())
                         .bind(at)
+                        .bind(missing_codes(program))
                         .fetch_one(&mut *tx)
                         .await?;
                         summary.created += 1;

@@ -66,3 +66,13 @@ where
     }
     cleanup(&urls).await;
 }
+
+/// Runs one SQL statement on the database at `url` outside the store (to set up states the
+/// store itself never writes, such as rows from an older version); returns the rows affected.
+pub async fn raw_execute(url: &str, sql: &str) -> u64 {
+    let store = crate::Store::connect(url).await.expect("database");
+    let sql = sqlx::AssertSqlSafe(sql.to_owned());
+    let affected = crate::on_pool!(store, pool => sqlx::query(sql).execute(pool).await.expect("statement").rows_affected());
+    store.close().await;
+    affected
+}

@@ -215,3 +215,35 @@ async fn schemas_match_between_backends() {
     cleanup(&urls).await;
     let _ = admin;
 }
+
+#[tokio::test]
+async fn the_list_keeps_each_sheet_missing_items_through_drafts_and_publication() {
+    use forma_domain::Indicator1Item::{Prerequisites, Prices};
+    use forma_domain::program::Prerequisites as Prereq;
+    each_backend(|store, url| async move {
+        let seed = parse_catalogue_page(SEED).unwrap();
+        store.import_programs(std::slice::from_ref(&seed), "test").await.unwrap();
+        let row = |rows: Vec<forma_store::ProgramRow>| rows.into_iter().find(|r| r.slug == seed.slug.as_str()).unwrap();
+        assert_eq!(row(store.program_rows().await.unwrap()).missing, vec![Prerequisites, Prices], "{url}");
+
+        let mut draft = seed.clone();
+        draft.prerequisites = Prereq::NoneRequired;
+        store.save_draft(&draft, "test").await.unwrap();
+        let listed = row(store.program_rows().await.unwrap());
+        assert!(listed.has_draft && listed.published, "{url}");
+        assert_eq!(listed.missing, vec![Prices], "{url}: the badge follows the draft");
+
+        store.discard_draft(seed.slug.as_str(), "test").await.unwrap();
+        assert_eq!(row(store.program_rows().await.unwrap()).missing, vec![Prerequisites, Prices], "{url}: back to the published text");
+
+        // Rows written before the column existed are computed when the store opens.
+        store.save_draft(&draft, "test").await.unwrap();
+        let pool_url = url.clone();
+        let raw = forma_store::testing::raw_execute(&pool_url, "UPDATE programs SET missing_items = NULL").await;
+        assert!(raw > 0, "{url}");
+        let reopened = Store::connect(&url).await.unwrap();
+        assert_eq!(row(reopened.program_rows().await.unwrap()).missing, vec![Prices], "{url}: backfilled from the draft");
+        reopened.close().await;
+    })
+    .await;
+}

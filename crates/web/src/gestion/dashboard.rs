@@ -23,12 +23,12 @@ struct Dashboard {
 
 pub async fn dashboard(State(state): State<AppState>, current: CurrentUser) -> Response {
     let Some(user) = current.user() else { return internal(&state, anyhow::anyhow!("session absente")) };
-    let (all, mail) = match tokio::try_join!(state.store.editable_programs(), state.store.outbox_counts()) {
+    let (all, mail) = match tokio::try_join!(state.store.program_rows(), state.store.outbox_counts()) {
         Ok(found) => found,
         Err(e) => return internal(&state, e.into()),
     };
     let today = crate::site::today();
-    let rows: Vec<Row> = all.iter().map(|e| Row::from_editable(e, today)).collect();
+    let rows: Vec<Row> = all.into_iter().map(|r| Row::from_stored(r, today)).collect();
     let published = rows.iter().filter(|r| r.published).count();
     render(
         &state,

@@ -4,8 +4,8 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use forma_domain::completeness::check;
-use forma_store::EditableProgram;
+use forma_domain::completeness::is_outdated;
+use forma_store::ProgramRow;
 use serde::Deserialize;
 
 use super::layout::{Frame, internal, render};
@@ -26,18 +26,18 @@ pub struct Row {
 }
 
 impl Row {
-    pub fn from_editable(e: &EditableProgram, today: chrono::NaiveDate) -> Row {
-        let completeness = check(&e.program, today);
+    /// From the listing columns alone: the list never decodes a sheet (see BENCHMARKS.md).
+    pub fn from_stored(r: ProgramRow, today: chrono::NaiveDate) -> Row {
         Row {
-            slug: e.program.slug.to_string(),
-            title: e.program.title.clone(),
-            kind: e.program.kind.as_str(),
-            category: e.program.category.clone().unwrap_or_default(),
-            published: e.published,
-            has_draft: e.has_draft,
-            updated_on: e.program.updated_on.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_else(|| "—".into()),
-            missing: completeness.missing.iter().map(|i| i.label()).collect(),
-            outdated: completeness.outdated,
+            outdated: r.published && is_outdated(r.updated_on, today),
+            slug: r.slug,
+            title: r.title,
+            kind: r.kind.as_str(),
+            category: r.category.unwrap_or_default(),
+            published: r.published,
+            has_draft: r.has_draft,
+            updated_on: r.updated_on.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_else(|| "—".into()),
+            missing: r.missing.iter().map(|i| i.label()).collect(),
         }
     }
 
@@ -77,19 +77,19 @@ struct ListPage {
 
 pub async fn list(State(state): State<AppState>, current: CurrentUser, Query(query): Query<ListQuery>) -> Response {
     let Some(user) = current.user() else { return internal(&state, anyhow::anyhow!("session absente")) };
-    let all = match state.store.editable_programs().await {
+    let all = match state.store.program_rows().await {
         Ok(all) => all,
         Err(e) => return internal(&state, e.into()),
     };
     let today = crate::site::today();
     let words: Vec<String> = query.q.split_whitespace().map(|w| deunicode_lower(w)).collect();
-    let mut categories: Vec<String> = all.iter().filter_map(|e| e.program.category.clone()).collect();
+    let mut categories: Vec<String> = all.iter().filter_map(|r| r.category.clone()).collect();
     categories.sort();
     categories.dedup();
     let total = all.len();
     let rows: Vec<Row> = all
-        .iter()
-        .map(|e| Row::from_editable(e, today))
+        .into_iter()
+        .map(|r| Row::from_stored(r, today))
         .filter(|r| match query.statut.as_str() {
             "publiee" => r.published,
             "non-publiee" => !r.published,
