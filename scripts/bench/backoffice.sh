@@ -487,10 +487,11 @@ else:
                 f"and the {r['wrk_connections']}-connection run took the peak RSS to {r['hwm_pages']} MB")
 
 if share_decode >= 0.9:
-    split = (f"nearly all the cost is reading every sheet's body from the base, decoding its JSON and checking indicator 1; "
-             f"rendering the {all_sheets:,} rows ({size(r['bytes_list'])} of HTML, {size(r['gzip_list'])} gzipped) adds little.")
+    split = (f"nearly all the cost is reading every sheet's listing row (title, status, stored indicator-1 items) from the "
+             f"base and filtering them; rendering the {all_sheets:,} rows ({size(r['bytes_list'])} of HTML, "
+             f"{size(r['gzip_list'])} gzipped) adds little.")
 else:
-    split = (f"reading every sheet's body from the base, decoding its JSON and checking indicator 1 make {share_decode:.0%} "
+    split = (f"reading every sheet's listing row (title, status, stored indicator-1 items) and filtering make {share_decode:.0%} "
              f"of the cost, rendering and sending the {all_sheets:,} rows ({size(r['bytes_list'])} of HTML, "
              f"{size(r['gzip_list'])} gzipped) the rest.")
 
@@ -510,9 +511,8 @@ reading = (
     f"The cost grows with the number of sheets, about {per_sheet_us:.0f} µs each, so an organisation with 10,000 sheets "
     f"would wait about {ms(t_10k)} for each display of the list (a linear extrapolation), download "
     f"{size(bytes_10k)} ({size(gzip_10k)} gzipped), and about {rps_10k:.1f} displays per second would saturate these "
-    f"{r['nproc']} cores: {verdict}. Paginating the list would cut the HTML but not the time, since the filters need every "
-    "sheet's badge; storing the indicator-1 result with each sheet (it changes when the sheet does, or when its MAJ passes "
-    "12 months) would make both independent of the catalogue's size. "
+    f"{r['nproc']} cores: {verdict}. No sheet body is decoded for the list (the indicator-1 items are stored at each "
+    "write); paginating it would cut the HTML, not the row reading. "
     f"The editor page reads its sheet from the base at each request: {ms(f('p50_editor_c1'))} against "
     f"{ms(f('p50_sheet_c1'))} for the public page served from memory, ample for people editing. A login costs "
     f"{ms(login_ms)} of argon2id, by design; with at most 2 hashes at a time, logins top out near "
