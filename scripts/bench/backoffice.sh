@@ -24,6 +24,8 @@
 # Everything stays on 127.0.0.1, every step is bounded by a timeout, and the server and the
 # temporary directory are removed on exit, failure or interruption included.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
@@ -41,148 +43,46 @@ BENCH_MD=${BENCH_MD-$ROOT/BENCHMARKS.md}
 BENCH_STRICT=${BENCH_STRICT:-0}
 BUILD_TIMEOUT=${BUILD_TIMEOUT:-3600}
 LOGIN_LUA=$ROOT/scripts/bench/login.lua
-
-log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
-TMP=""
-SERVER_PID=""
-CHILD_PID=""
-
-# Stops one process we started: polite signal, then SIGTERM, then SIGKILL after a grace period.
-stop_pid() {
-    local pid=$1 first=$2
-    [[ -n $pid ]] || return 0
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
-    kill "-$first" "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null || true; sleep 1; fi
-    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
-    wait "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-    local rc=$?
-    set +e
-    trap - EXIT INT TERM
-    stop_pid "$CHILD_PID" TERM   # a bounded step still running (timeout passes TERM on)
-    stop_pid "$SERVER_PID" INT   # forma stops gracefully on Ctrl-C
-    [[ -n $TMP && -d $TMP ]] && rm -rf "$TMP"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# Runs a command under `timeout` in the background and waits for it: bash runs a trap only once
-# the foreground command has ended, whereas `wait` returns at once on a signal.
-bounded() {
-    local secs=$1 rc=0
-    shift
-    timeout "$secs" "$@" &
-    CHILD_PID=$!
-    wait "$CHILD_PID" || rc=$?
-    CHILD_PID=""
-    return "$rc"
-}
+FETCH_MAX_TIME=30
 
 # ---------------------------------------------------------------------------------------------
 # 1. Tools and binary
 # ---------------------------------------------------------------------------------------------
-as_root() {
-    if [[ $EUID -eq 0 ]]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "root needed for: $*"; fi
-}
-
 missing=()
-command -v wrk >/dev/null || missing+=(wrk)
-command -v curl >/dev/null || missing+=(curl)
-command -v python3 >/dev/null || missing+=(python3)
-if ((${#missing[@]})); then
-    log "installing ${missing[*]} (apt-get)"
-    as_root timeout 600 apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-fi
+want wrk curl python3
+install_packages "${missing[@]}"
 command -v wrk >/dev/null || die "wrk not found after installation"
 [[ -r $LOGIN_LUA ]] || die "missing $LOGIN_LUA"
 
-# The commit measured, read before building: only the build inputs count as local changes (not
-# this script, not BENCHMARKS.md).
-COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [[ -n $(git status --porcelain --untracked-files=no -- crates Cargo.toml Cargo.lock fixtures 2>/dev/null) ]]; then
-    COMMIT+=" + uncommitted changes in crates/"
-fi
-if [[ -n ${FORMA_BIN:-} ]]; then
-    COMMIT+=" (binary given by FORMA_BIN, not built by this script)"
-    BIN=$FORMA_BIN
-    log "using FORMA_BIN=$BIN (no build)"
-else
-    log "cargo build --release -p forma (several minutes on a small machine)"
-    bounded "$BUILD_TIMEOUT" cargo build --release -p forma >&2
-    BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/forma
-fi
-[[ -x $BIN ]] || die "no forma binary at $BIN"
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+build_forma
 
 # ---------------------------------------------------------------------------------------------
 # 2. Data: generated sheets, import, demo (accounts), server
 # ---------------------------------------------------------------------------------------------
-TMP=$(mktemp -d -t forma-bench-bo.XXXXXX)
-# Reproducible runs: no forma.toml from the current directory (FORMA_CONFIG points to a file that
-# does not exist), no FORMA_* or RUST_LOG from the caller's environment.
-export FORMA_CONFIG=$TMP/no-forma.toml
-unset FORMA_DATABASE_URL FORMA_ADDR FORMA_PUBLIC_URL FORMA_ORGANISATION_NAME FORMA_SMTP_URL FORMA_MAIL_FROM RUST_LOG
-RESULTS=$TMP/results.tsv
-: >"$RESULTS"
-put() { printf '%s\t%s\n' "$1" "$2" >>"$RESULTS"; }
-now() { date +%s.%N; }
-elapsed() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.3f}')" "$1" "$2"; }
+make_tmp forma-bench-bo.XXXXXX
+unset FORMA_SMTP_URL FORMA_MAIL_FROM
+generate_sheets
 
-log "generating $SHEETS sheets in $TMP/sheets"
-bounded 300 python3 "$ROOT/scripts/bench/gen_sheets.py" --templates "$ROOT/crates/forma/demo/catalogue" \
-    --out "$TMP/sheets" --count "$SHEETS" >&2
-
-DB_URL="sqlite://$TMP/forma.db"
 log "forma import of $SHEETS sheets into a fresh base"
-if ! bounded 1800 "$BIN" --db "$DB_URL" import "$TMP"/sheets/*.txt >"$TMP/import.out" 2>"$TMP/import.err"; then
-    tail -n 20 "$TMP/import.err" >&2
-    die "import failed"
-fi
+import_sheets
 log "$(cat "$TMP/import.out")"
 
 # `forma demo` on a base without accounts creates one per role and prints the administrator's
 # password: « Gestion : identifiant admin@demo.forma.test — mot de passe … ».
-bounded 300 "$BIN" --db "$DB_URL" demo >"$TMP/demo.out" 2>"$TMP/demo.err" || { cat "$TMP/demo.err" >&2; die "forma demo failed"; }
+load_demo
 LOGIN_LINE=$(grep -a -m1 'Gestion : identifiant' "$TMP/demo.out" || true)
 [[ -n $LOGIN_LINE ]] || { cat "$TMP/demo.out" >&2; die "forma demo printed no administrator login (was the base new?)"; }
 LOGIN_EMAIL=$(sed -E 's/.*identifiant ([^ ]+) .*/\1/' <<<"$LOGIN_LINE")
 LOGIN_PASSWORD=$(sed -E 's/.*mot de passe (.+)$/\1/' <<<"$LOGIN_LINE")
 [[ $LOGIN_EMAIL == *@* && -n $LOGIN_PASSWORD ]] || die "could not read the login from: $LOGIN_LINE"
 log "demo loaded; administrator $LOGIN_EMAIL"
-put db_mb "$(python3 -c "import os, sys; print(f'{os.path.getsize(sys.argv[1]) / 1e6:.1f}')" "$TMP/forma.db")"
 
 log "starting forma serve on 127.0.0.1:0"
-"$BIN" --db "$DB_URL" serve --addr 127.0.0.1:0 >"$TMP/server.out" 2>"$TMP/server.err" &
-SERVER_PID=$!
-URL=""
-for _ in $(seq 1 1200); do # up to 120 s
-    URL=$(grep -a 'coute sur http' "$TMP/server.out" 2>/dev/null | grep -a -m1 -oE 'http://127\.0\.0\.1:[0-9]+$' || true)
-    [[ -n $URL ]] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 20 "$TMP/server.err" >&2; die "forma serve exited"; }
-    sleep 0.1
-done
-[[ -n $URL ]] || die "forma serve did not print its address within 120 s"
-status_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$SERVER_PID/status"; }
-kb_to_mb() { python3 -c "import sys; print(f'{int(sys.argv[1]) * 1024 / 1e6:.1f}')" "$1"; }
-# RSS now and peak so far (VmHWM) of the server, under rss_POINT and hwm_POINT.
-memory() { put "rss_$1" "$(kb_to_mb "$(status_kb VmRSS)")"; put "hwm_$1" "$(kb_to_mb "$(status_kb VmHWM)")"; }
+start_server
 put rss_start "$(kb_to_mb "$(status_kb VmRSS)")"
 log "listening on $URL"
 
-fetch() { curl -sS --max-time 30 --noproxy '*' "$@"; }
-INDEXED=$(fetch "$URL/healthz" | python3 -c "import json, sys; print(json.load(sys.stdin)['indexed_programs'])")
-log "healthz: $INDEXED sheets indexed"
-put indexed "$INDEXED"
-(( INDEXED >= SHEETS )) || die "only $INDEXED sheets indexed, expected at least $SHEETS"
+check_indexed
 
 # ---------------------------------------------------------------------------------------------
 # 3. Signing in: POST /connexion as a browser would (no Origin header), keep the session cookie
@@ -199,18 +99,9 @@ log "signed in ($LOGIN_STATUS, $(grep -i -m1 '^location:' "$TMP/login.headers" |
 # ---------------------------------------------------------------------------------------------
 # 4. Pages under test
 # ---------------------------------------------------------------------------------------------
-# A generated sheet from the middle of the catalogue (API order), so not a demo page.
-api_page=$(( (INDEXED / 100 + 1) / 2 )); (( api_page >= 1 )) || api_page=1
-SLUG=$(fetch "$URL/api/v1/programs?per_page=100&page=$api_page" | python3 -c '
-import json, sys
-items = json.load(sys.stdin)["items"]
-generated = [i["slug"] for i in items if "-session-" in i["slug"]]
-print((generated or [i["slug"] for i in items])[len(generated or items) // 2])')
-[[ -n $SLUG ]] || die "no slug from the API"
+pick_slug
 log "sheet under test: $SLUG"
-put slug "$SLUG"
 
-urlencode() { python3 -c "import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))" "$1"; }
 # Back-office pages are requested with the session cookie (one session lookup per request is
 # part of their cost); the public references without, as a visitor requests them.
 declare -A PATHS=(
@@ -250,35 +141,7 @@ put list_rows "$ALL"
 # ---------------------------------------------------------------------------------------------
 # wrk
 # ---------------------------------------------------------------------------------------------
-WRK_VERSION=$(wrk --version 2>&1 | head -n1 | awk '{print $1, $2}' || true)
-put wrk_version "$WRK_VERSION"
-put wrk_settings "-t$WRK_THREADS -c$WRK_CONNECTIONS -d${WRK_DURATION}s --latency --timeout ${WRK_TIMEOUT}s (after a ${WRK_WARMUP}s warm-up)"
-put wrk_single "-t1 -c1 -d${WRK_SINGLE_DURATION}s"
-
-# wrk --latency output -> req/s, p50 and p99 in ms, request count, non-2xx/3xx answers, socket
-# errors (timeouts included), bytes read.
-parse_wrk() {
-    awk '
-    function ms(v,   n, u) {
-        n = v; sub(/[a-z]+$/, "", n); u = v; sub(/^[0-9.]+/, "", u)
-        if (u == "us") return n / 1000; if (u == "ms") return n; if (u == "s") return n * 1000
-        if (u == "m") return n * 60000; if (u == "h") return n * 3600000; return -1
-    }
-    function bytes(v,   n, u) {
-        n = v; sub(/[A-Z]+$/, "", n); u = v; sub(/^[0-9.]+/, "", u)
-        if (u == "B") return n; if (u == "KB") return n * 1024; if (u == "MB") return n * 1048576
-        if (u == "GB") return n * 1073741824; if (u == "TB") return n * 1099511627776; return -1
-    }
-    /Latency Distribution/ { dist = 1; next }
-    dist && $1 == "50%" { p50 = ms($2) }
-    dist && $1 == "99%" { p99 = ms($2); dist = 0 }
-    / requests in / { reqs = $1; nbytes = bytes($5) }
-    /^Requests\/sec:/ { rps = $2 }
-    /Non-2xx or 3xx responses:/ { status += $NF }
-    /Socket errors:/ { gsub(/,/, ""); socket += $4 + $6 + $8 + $10 }
-    END { printf "%.1f %.3f %.3f %d %d %d %.0f\n", rps, p50, p99, reqs, status, socket, nbytes }
-    ' "$1"
-}
+put_wrk_settings
 
 # One wrk run: wrk_run KEY THREADS CONNECTIONS SECONDS URL [wrk options…]; results under KEY.
 # GET runs (no -s script) check the bytes read per response against the page's size.
@@ -287,7 +150,7 @@ wrk_run() {
     shift 5
     bounded $((secs + 60)) wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout "${WRK_TIMEOUT}s" --latency "$@" "$url" >"$out"
     local rps p50 p99 reqs status socket nbytes
-    read -r rps p50 p99 reqs status socket nbytes < <(parse_wrk "$out")
+    read -r rps p50 p99 reqs status socket nbytes < <(parse_wrk "$out" 1)
     [[ $reqs -gt 0 ]] || { cat "$out" >&2; die "no request completed in wrk run $key"; }
     put "rps_$key" "$rps"; put "p50_$key" "$p50"; put "p99_$key" "$p99"; put "reqs_$key" "$reqs"
     put "status_$key" "$status"; put "socket_$key" "$socket"; put "read_$key" "$nbytes"
@@ -345,7 +208,7 @@ run_login() {
 # ---------------------------------------------------------------------------------------------
 # 5. Measurements: each page next to its reference, then the logins next to /healthz
 # ---------------------------------------------------------------------------------------------
-put loadavg_before "$(cut -d' ' -f1-3 /proc/loadavg)"
+loadavg before
 run_page list
 run_page catalogue
 run_page nomatch single
@@ -370,7 +233,7 @@ check_size healthz_c1 healthz
 wrk_run healthz_cn "$login_threads" "$LOGIN_CONNECTIONS" "$WRK_DURATION" "$URL/healthz"
 check_size healthz_cn healthz
 memory login
-put loadavg_after "$(cut -d' ' -f1-3 /proc/loadavg)"
+loadavg after
 
 # The session used by every back-office run is still good (a redirect would mean it was not).
 code=$(fetch -H "$COOKIE" -o /dev/null -w '%{http_code}' "$URL/gestion/programmes")
@@ -383,30 +246,12 @@ SERVER_PID=""
 # ---------------------------------------------------------------------------------------------
 # 6. Report
 # ---------------------------------------------------------------------------------------------
-put commit "$COMMIT"
-put date "$(date '+%Y-%m-%d')"
-put datetime "$(date '+%Y-%m-%d %H:%M %Z')"
-put nproc "$(nproc)"
-put cpu "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
-put mem_gb "$(awk '/^MemTotal:/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)"
-put kernel "$(uname -r)"
-put os "$(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-unknown}")"
-put rustc "$(rustc --version 2>/dev/null || echo unknown)"
-put sheets "$SHEETS"
-put wrk_connections "$WRK_CONNECTIONS"
+put_context
 put login_connections "$LOGIN_CONNECTIONS"
 put login_threads "$login_threads"
 put nomatch_query "$NOMATCH_QUERY"
 
-set +e
-BENCH_MD="$BENCH_MD" python3 - "$RESULTS" <<'PY'
-import os, re, sys
-
-r = {}
-for line in open(sys.argv[1], encoding="utf-8"):
-    k, _, v = line.rstrip("\n").partition("\t")
-    r[k] = v
-f = lambda k: float(r[k])
+report "done, no error" "errors or unexpected answers during the runs: see the table" <<'PY'
 i = lambda k: int(float(r[k]))
 
 def ms(v):
@@ -521,9 +366,7 @@ reading = (
 )
 
 # Plain-text summary on stdout.
-print()
-print(f"Forma back-office benchmark — {r['datetime']} — commit {r['commit']}")
-print(f"{r['nproc']} cores ({r['cpu']}), wrk {r['wrk_settings']}; wrk and the server share the cores")
+print_head("back-office benchmark")
 print(f"{all_sheets:,} sheets in the list; base {r['db_mb']} MB")
 print()
 print(f"{'Page':<44} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'c1 req/s':>9} {'c1 p50':>9} {'c1 p99':>9} {'errors':>7} {'bytes':>10}")
@@ -551,20 +394,8 @@ print()
 print(reading)
 print()
 
-md_path = os.environ.get("BENCH_MD")
 if md_path:
-    date = r["date"]
-    begin, end = f"<!-- backoffice-bench {date} -->", f"<!-- /backoffice-bench {date} -->"
     lines = [
-        begin,
-        f"## Back-office benchmark — {date}",
-        "",
-        "Produced by `bash scripts/bench/backoffice.sh` (re-running it the same day replaces this section).",
-        "",
-        f"- **Date**: {r['datetime']}",
-        f"- **Commit**: `{r['commit']}`",
-        f"- **Machine**: {r['nproc']} cores (`nproc`), {r['cpu']}, {r['mem_gb']} GiB RAM, {r['os']}, Linux {r['kernel']}; "
-        f"load average {r['loadavg_before']} before the wrk runs, {r['loadavg_after']} after",
         f"- **Build**: `cargo build --release -p forma`, {r['rustc']}; SQLite base in a temporary directory ({r['db_mb']} MB)",
         f"- **Data**: {int(r['sheets']):,} generated sheets (`scripts/bench/gen_sheets.py`, as for the catalogue benchmark) "
         f"+ the demo (`forma demo`: catalogue, accounts) = {all_sheets:,} sheets in the back-office list; "
@@ -641,34 +472,8 @@ if md_path:
     if errors_total or size_problems:
         lines += [f"Note: {errors_total} errors or unexpected answers, {size_problems} run(s) with responses of the wrong size "
                   "(see the Errors columns).", ""]
-    lines += [end]
-    section = "\n".join(lines)
-
-    try:
-        text = open(md_path, encoding="utf-8").read()
-    except FileNotFoundError:
-        text = ""
-    if not text.strip():
-        text = ("# Benchmarks\n\n"
-                "Measured figures for Forma. Each section is written by the script it names; "
-                "sections are dated and kept, a new run on the same day replaces that day's section.\n")
-    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    with open(md_path, "w", encoding="utf-8") as out:
-        out.write(text.rstrip("\n") + "\n")
-    print(f"Recorded in {md_path}")
+    record("backoffice-bench", "Back-office benchmark", "scripts/bench/backoffice.sh", lines)
 
 sys.exit(3 if (errors_total or size_problems) else 0)
 PY
-report_rc=$?
-set -e
-case $report_rc in
-    0) log "done, no error" ;;
-    3) log "errors or unexpected answers during the runs: see the table"
-       [[ $BENCH_STRICT == 1 ]] && exit 2 ;;
-    *) die "report failed" ;;
-esac
 exit 0

@@ -18,6 +18,8 @@
 # Everything stays on 127.0.0.1, every step is bounded by a timeout, and the server, nginx and
 # the temporary directory are removed on exit, failure or interruption included.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
@@ -33,131 +35,55 @@ HOPELESS_QUERY=${HOPELESS_QUERY:-xylophone quantique}
 BENCH_MD=${BENCH_MD-$ROOT/BENCHMARKS.md}
 BENCH_STRICT=${BENCH_STRICT:-0}
 BUILD_TIMEOUT=${BUILD_TIMEOUT:-3600}
+WRK_TIMEOUT=5
+FETCH_MAX_TIME=15
 
 # Targets.
 TARGET_RATIO=0.5      # forma sheet req/s >= 0.5 x nginx static req/s
 TARGET_SEARCH_P99=20  # ms
 TARGET_RSS=150        # MB
 
-log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-
-TMP=""
-SERVER_PID=""
 NGINX_PID=""
-CHILD_PID=""
 POLICY_RC_CREATED=""
 
-# Stops one process we started: polite signal, then SIGTERM, then SIGKILL after a grace period.
-stop_pid() {
-    local pid=$1 first=$2
-    [[ -n $pid ]] || return 0
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
-    kill "-$first" "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null || true; sleep 1; fi
-    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
-    wait "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-    local rc=$?
-    set +e
-    trap - EXIT INT TERM
-    stop_pid "$CHILD_PID" TERM   # a bounded step still running (timeout passes TERM on)
-    stop_pid "$SERVER_PID" INT   # forma stops gracefully on Ctrl-C
+# shellcheck disable=SC2317  # run by lib.sh's cleanup
+cleanup_extra() {
     stop_pid "$NGINX_PID" TERM
     [[ -n $POLICY_RC_CREATED ]] && rm -f /usr/sbin/policy-rc.d
-    [[ -n $TMP && -d $TMP ]] && rm -rf "$TMP"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# Runs a command under `timeout` in the background and waits for it: bash runs a trap only once
-# the foreground command has ended, whereas `wait` returns at once on a signal.
-bounded() {
-    local secs=$1 rc=0
-    shift
-    timeout "$secs" "$@" &
-    CHILD_PID=$!
-    wait "$CHILD_PID" || rc=$?
-    CHILD_PID=""
-    return "$rc"
 }
 
 # ---------------------------------------------------------------------------------------------
 # 1. Tools and binary
 # ---------------------------------------------------------------------------------------------
-as_root() {
-    if [[ $EUID -eq 0 ]]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "root needed for: $*"; fi
-}
-
 NGINX_BIN=$(command -v nginx || true)
 [[ -z $NGINX_BIN && -x /usr/sbin/nginx ]] && NGINX_BIN=/usr/sbin/nginx
 missing=()
-command -v wrk >/dev/null || missing+=(wrk)
+want wrk
 [[ -n $NGINX_BIN ]] || missing+=(nginx-light)
-command -v curl >/dev/null || missing+=(curl)
-command -v python3 >/dev/null || missing+=(python3)
+want curl python3
 if ((${#missing[@]})); then
-    log "installing ${missing[*]} (apt-get)"
     # Keep the package's post-install from starting a system-wide nginx on port 80.
     if [[ $EUID -eq 0 && ! -e /usr/sbin/policy-rc.d ]]; then
         printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && POLICY_RC_CREATED=1
     fi
-    as_root timeout 600 apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+    install_packages "${missing[@]}"
     if [[ -n $POLICY_RC_CREATED ]]; then rm -f /usr/sbin/policy-rc.d; POLICY_RC_CREATED=""; fi
     NGINX_BIN=$(command -v nginx || echo /usr/sbin/nginx)
 fi
 [[ -x $NGINX_BIN ]] || die "nginx not found after installation"
 
-# The commit measured, read before building: only the build inputs count as local changes (not
-# this script, not BENCHMARKS.md).
-COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [[ -n $(git status --porcelain --untracked-files=no -- crates Cargo.toml Cargo.lock fixtures 2>/dev/null) ]]; then
-    COMMIT+=" + uncommitted changes in crates/"
-fi
-if [[ -n ${FORMA_BIN:-} ]]; then
-    COMMIT+=" (binary given by FORMA_BIN, not built by this script)"
-    BIN=$FORMA_BIN
-    log "using FORMA_BIN=$BIN (no build)"
-else
-    log "cargo build --release -p forma (several minutes on a small machine)"
-    bounded "$BUILD_TIMEOUT" cargo build --release -p forma >&2
-    BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/forma
-fi
-[[ -x $BIN ]] || die "no forma binary at $BIN"
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+build_forma
 
 # ---------------------------------------------------------------------------------------------
 # 2. Data: generated sheets, import, demo, server
 # ---------------------------------------------------------------------------------------------
-TMP=$(mktemp -d -t forma-bench.XXXXXX)
+make_tmp forma-bench.XXXXXX
 chmod 755 "$TMP" # nginx workers (user nobody) must reach the docroot inside it
-# Reproducible runs: no forma.toml from the current directory (FORMA_CONFIG points to a file that
-# does not exist), no FORMA_* or RUST_LOG from the caller's environment.
-export FORMA_CONFIG=$TMP/no-forma.toml
-unset FORMA_DATABASE_URL FORMA_ADDR FORMA_PUBLIC_URL FORMA_ORGANISATION_NAME RUST_LOG
-RESULTS=$TMP/results.tsv
-: >"$RESULTS"
-put() { printf '%s\t%s\n' "$1" "$2" >>"$RESULTS"; }
-now() { date +%s.%N; }
-elapsed() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.3f}')" "$1" "$2"; }
+generate_sheets
 
-log "generating $SHEETS sheets in $TMP/sheets"
-bounded 300 python3 "$ROOT/scripts/bench/gen_sheets.py" --templates "$ROOT/crates/forma/demo/catalogue" \
-    --out "$TMP/sheets" --count "$SHEETS" >&2
-
-DB_URL="sqlite://$TMP/forma.db"
 log "forma import of $SHEETS sheets into a fresh base"
 t0=$(now)
-if ! bounded 1800 "$BIN" --db "$DB_URL" import "$TMP"/sheets/*.txt >"$TMP/import.out" 2>"$TMP/import.err"; then
-    tail -n 20 "$TMP/import.err" >&2
-    die "import failed"
-fi
+import_sheets
 t1=$(now)
 IMPORT_S=$(elapsed "$t0" "$t1")
 IMPORT_RATE=$(python3 -c "import sys; print(f'{int(sys.argv[1]) / float(sys.argv[2]):.0f}')" "$SHEETS" "$IMPORT_S")
@@ -166,26 +92,14 @@ put import_summary "$(tr '\n' ' ' <"$TMP/import.out" | sed 's/ *$//')"
 put import_s "$IMPORT_S"
 put import_rate "$IMPORT_RATE"
 
-bounded 300 "$BIN" --db "$DB_URL" demo >"$TMP/demo.out" 2>"$TMP/demo.err" || { cat "$TMP/demo.err" >&2; die "forma demo failed"; }
+load_demo
 log "$(cat "$TMP/demo.out")"
-put db_mb "$(python3 -c "import os, sys; print(f'{os.path.getsize(sys.argv[1]) / 1e6:.1f}')" "$TMP/forma.db")"
 
 log "starting forma serve on 127.0.0.1:0"
 t0=$(now)
-"$BIN" --db "$DB_URL" serve --addr 127.0.0.1:0 >"$TMP/server.out" 2>"$TMP/server.err" &
-SERVER_PID=$!
-URL=""
-for _ in $(seq 1 1200); do # up to 120 s
-    URL=$(grep -a 'coute sur http' "$TMP/server.out" 2>/dev/null | grep -a -m1 -oE 'http://127\.0\.0\.1:[0-9]+$' || true)
-    [[ -n $URL ]] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 20 "$TMP/server.err" >&2; die "forma serve exited"; }
-    sleep 0.1
-done
-[[ -n $URL ]] || die "forma serve did not print its address within 120 s"
+start_server
 t1=$(now)
 STARTUP_S=$(elapsed "$t0" "$t1")
-status_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$SERVER_PID/status"; }
-kb_to_mb() { python3 -c "import sys; print(f'{int(sys.argv[1]) * 1024 / 1e6:.1f}')" "$1"; }
 RSS_START=$(kb_to_mb "$(status_kb VmRSS)")
 HWM_START=$(kb_to_mb "$(status_kb VmHWM)")
 log "listening on $URL after ${STARTUP_S}s; RSS ${RSS_START} MB (peak so far ${HWM_START} MB)"
@@ -193,27 +107,14 @@ put startup_s "$STARTUP_S"
 put rss_start "$RSS_START"
 put hwm_start "$HWM_START"
 
-fetch() { curl -sS --max-time 15 --noproxy '*' "$@"; }
-INDEXED=$(fetch "$URL/healthz" | python3 -c "import json, sys; print(json.load(sys.stdin)['indexed_programs'])")
-log "healthz: $INDEXED sheets indexed"
-put indexed "$INDEXED"
-(( INDEXED >= SHEETS )) || die "only $INDEXED sheets indexed, expected at least $SHEETS"
+check_indexed
 
 # ---------------------------------------------------------------------------------------------
 # 3. Pages under test
 # ---------------------------------------------------------------------------------------------
-# A generated sheet from the middle of the catalogue (API order), so not a demo page.
-api_page=$(( (INDEXED / 100 + 1) / 2 )); (( api_page >= 1 )) || api_page=1
-SLUG=$(fetch "$URL/api/v1/programs?per_page=100&page=$api_page" | python3 -c '
-import json, sys
-items = json.load(sys.stdin)["items"]
-generated = [i["slug"] for i in items if "-session-" in i["slug"]]
-print((generated or [i["slug"] for i in items])[len(generated or items) // 2])')
-[[ -n $SLUG ]] || die "no slug from the API"
+pick_slug
 log "sheet under test: /formations/$SLUG"
-put slug "$SLUG"
 
-urlencode() { python3 -c "import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))" "$1"; }
 declare -A PATHS=(
     [sheet]="/formations/$SLUG"
     [list]="/formations?page=7"
@@ -235,45 +136,25 @@ put search_hits "$HITS"
 # ---------------------------------------------------------------------------------------------
 # wrk
 # ---------------------------------------------------------------------------------------------
-WRK_VERSION=$(wrk --version 2>&1 | head -n1 | awk '{print $1, $2}' || true)
-put wrk_version "$WRK_VERSION"
-put wrk_settings "-t$WRK_THREADS -c$WRK_CONNECTIONS -d${WRK_DURATION}s --latency --timeout 5s (after a ${WRK_WARMUP}s warm-up)"
-put wrk_single "-t1 -c1 -d${WRK_SINGLE_DURATION}s"
-
-# wrk --latency output -> req/s, p50 and p99 in ms, request count, errors (non-2xx + socket).
-parse_wrk() {
-    awk '
-    function ms(v,   n, u) {
-        n = v; sub(/[a-z]+$/, "", n); u = v; sub(/^[0-9.]+/, "", u)
-        if (u == "us") return n / 1000; if (u == "ms") return n; if (u == "s") return n * 1000
-        if (u == "m") return n * 60000; if (u == "h") return n * 3600000; return -1
-    }
-    /Latency Distribution/ { dist = 1; next }
-    dist && $1 == "50%" { p50 = ms($2) }
-    dist && $1 == "99%" { p99 = ms($2); dist = 0 }
-    / requests in / { reqs = $1 }
-    /^Requests\/sec:/ { rps = $2 }
-    /Non-2xx or 3xx responses:/ { errors += $NF }
-    /Socket errors:/ { gsub(/,/, ""); errors += $4 + $6 + $8 + $10 }
-    END { printf "%.0f %.3f %.3f %d %d\n", rps, p50, p99, reqs, errors }
-    ' "$1"
-}
+put_wrk_settings
 
 run_wrk() {
     local name=$1 url=$2 out=$TMP/wrk-$1.txt
     log "wrk $name: $url"
-    bounded $((WRK_WARMUP + 30)) wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${WRK_WARMUP}s" --timeout 5s "$url" >/dev/null
-    bounded $((WRK_DURATION + 60)) wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${WRK_DURATION}s" --timeout 5s --latency "$url" >"$out"
-    local rps p50 p99 reqs errors errors1
-    read -r rps p50 p99 reqs errors < <(parse_wrk "$out")
+    bounded $((WRK_WARMUP + 30)) wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${WRK_WARMUP}s" --timeout "${WRK_TIMEOUT}s" "$url" >/dev/null
+    bounded $((WRK_DURATION + 60)) wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${WRK_DURATION}s" --timeout "${WRK_TIMEOUT}s" --latency "$url" >"$out"
+    local rps p50 p99 reqs status socket errors errors1
+    read -r rps p50 p99 reqs status socket _ < <(parse_wrk "$out" 0)
+    errors=$((status + socket))
     [[ $rps != 0 ]] || { cat "$out" >&2; die "could not read wrk output for $name"; }
     log "  $rps req/s, p50 ${p50} ms, p99 ${p99} ms, $reqs requests, $errors errors"
     put "rps_$name" "$rps"; put "p50_$name" "$p50"; put "p99_$name" "$p99"; put "reqs_$name" "$reqs"
     # The same URL over a single connection: the latency of one request that does not queue
     # behind 31 others (at -c32 on saturated cores, latency is mostly waiting time).
     out=$TMP/wrk-$name-c1.txt
-    bounded $((WRK_SINGLE_DURATION + 60)) wrk -t1 -c1 -d"${WRK_SINGLE_DURATION}s" --timeout 5s --latency "$url" >"$out"
-    read -r rps p50 p99 reqs errors1 < <(parse_wrk "$out")
+    bounded $((WRK_SINGLE_DURATION + 60)) wrk -t1 -c1 -d"${WRK_SINGLE_DURATION}s" --timeout "${WRK_TIMEOUT}s" --latency "$url" >"$out"
+    read -r rps p50 p99 reqs status socket _ < <(parse_wrk "$out" 0)
+    errors1=$((status + socket))
     log "  1 connection: $rps req/s, p50 ${p50} ms, p99 ${p99} ms, $errors1 errors"
     put "rps1_$name" "$rps"; put "p50c1_$name" "$p50"; put "p99c1_$name" "$p99"
     put "errors_$name" "$((errors + errors1))"
@@ -327,7 +208,7 @@ cmp -s "$TMP/static.html" "$TMP/page-sheet.html" || { cat "$NGX/error.log" >&2; 
 # ---------------------------------------------------------------------------------------------
 # Measurements
 # ---------------------------------------------------------------------------------------------
-put loadavg_before "$(cut -d' ' -f1-3 /proc/loadavg)"
+loadavg before
 run_wrk sheet "$URL${PATHS[sheet]}"
 run_wrk nginx "$STATIC_URL"
 stop_pid "$NGINX_PID" TERM
@@ -335,14 +216,13 @@ NGINX_PID=""
 for name in list search search_none; do
     run_wrk "$name" "$URL${PATHS[$name]}"
 done
-put loadavg_after "$(cut -d' ' -f1-3 /proc/loadavg)"
+loadavg after
 
 # ---------------------------------------------------------------------------------------------
 # 5. Memory after the load
 # ---------------------------------------------------------------------------------------------
 kill -0 "$SERVER_PID" 2>/dev/null || die "forma serve died during the load"
-put rss_end "$(kb_to_mb "$(status_kb VmRSS)")"
-put hwm_end "$(kb_to_mb "$(status_kb VmHWM)")"
+memory end
 put ratio "$(python3 -c "import sys; print(f'{int(sys.argv[1]) / int(sys.argv[2]):.2f}')" \
     "$(awk -F'\t' '$1 == "rps_sheet" {print $2}' "$RESULTS")" "$(awk -F'\t' '$1 == "rps_nginx" {print $2}' "$RESULTS")")"
 stop_pid "$SERVER_PID" INT
@@ -351,18 +231,8 @@ SERVER_PID=""
 # ---------------------------------------------------------------------------------------------
 # 6. Report
 # ---------------------------------------------------------------------------------------------
-put commit "$COMMIT"
-put date "$(date '+%Y-%m-%d')"
-put datetime "$(date '+%Y-%m-%d %H:%M %Z')"
-put nproc "$(nproc)"
-put cpu "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
-put mem_gb "$(awk '/^MemTotal:/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)"
-put kernel "$(uname -r)"
-put os "$(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-unknown}")"
-put rustc "$(rustc --version 2>/dev/null || echo unknown)"
+put_context
 put nginx_version "$("$NGINX_BIN" -v 2>&1 | sed 's/^nginx version: //')"
-put sheets "$SHEETS"
-put wrk_connections "$WRK_CONNECTIONS"
 put bytes_nginx "$(stat -c %s "$TMP/www/sheet.html")"
 put search_query "$SEARCH_QUERY"
 put hopeless_query "$HOPELESS_QUERY"
@@ -370,16 +240,7 @@ put target_ratio "$TARGET_RATIO"
 put target_search_p99 "$TARGET_SEARCH_P99"
 put target_rss "$TARGET_RSS"
 
-set +e
-BENCH_MD="$BENCH_MD" python3 - "$RESULTS" <<'PY'
-import os, re, sys
-
-r = {}
-for line in open(sys.argv[1], encoding="utf-8"):
-    k, _, v = line.rstrip("\n").partition("\t")
-    r[k] = v
-f = lambda k: float(r[k])
-
+report "all targets met" "at least one target missed (or errors during the runs): see the table" <<'PY'
 def verdict(ok):
     return "PASS" if ok else "**FAIL**"
 
@@ -411,9 +272,7 @@ targets = [
 ]
 
 # Plain-text table on stdout.
-print()
-print(f"Forma catalogue benchmark — {r['datetime']} — commit {r['commit']}")
-print(f"{r['nproc']} cores ({r['cpu']}), wrk {r['wrk_settings']}; wrk and the server share the cores")
+print_head("catalogue benchmark")
 print(f"Import: {int(r['sheets']):,} sheets in {r['import_s']} s = {r['import_rate']} sheets/s; "
       f"startup {r['startup_s']} s, {r['indexed']} sheets indexed")
 print()
@@ -431,20 +290,8 @@ for name, value, ok in targets:
     print(f"{name:<{width}}  {value:<32} {ok.strip('*')}")
 print()
 
-md_path = os.environ.get("BENCH_MD")
 if md_path:
-    date = r["date"]
-    begin, end = f"<!-- catalogue-bench {date} -->", f"<!-- /catalogue-bench {date} -->"
     lines = [
-        begin,
-        f"## Catalogue benchmark — {date}",
-        "",
-        "Produced by `bash scripts/bench/catalogue.sh` (re-running it the same day replaces this section).",
-        "",
-        f"- **Date**: {r['datetime']}",
-        f"- **Commit**: `{r['commit']}`",
-        f"- **Machine**: {r['nproc']} cores (`nproc`), {r['cpu']}, {r['mem_gb']} GiB RAM, {r['os']}, Linux {r['kernel']}; "
-        f"load average {r['loadavg_before']} before the wrk runs, {r['loadavg_after']} after",
         f"- **Build**: `cargo build --release -p forma`, {r['rustc']}; SQLite base in a temporary directory",
         f"- **Data**: {int(r['sheets']):,} generated sheets (the 32 demo pages as templates, unique titles, "
         f"a town and a theme added to each) + the demo catalogue = {r['indexed']} sheets indexed",
@@ -478,34 +325,8 @@ if md_path:
               ""]
     if errors:
         lines += [f"Note: {errors} non-2xx responses or socket errors during the runs (see the Errors column).", ""]
-    lines += [end]
-    section = "\n".join(lines)
-
-    try:
-        text = open(md_path, encoding="utf-8").read()
-    except FileNotFoundError:
-        text = ""
-    if not text.strip():
-        text = ("# Benchmarks\n\n"
-                "Measured figures for Forma. Each section is written by the script it names; "
-                "sections are dated and kept, a new run on the same day replaces that day's section.\n")
-    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    with open(md_path, "w", encoding="utf-8") as out:
-        out.write(text.rstrip("\n") + "\n")
-    print(f"Recorded in {md_path}")
+    record("catalogue-bench", "Catalogue benchmark", "scripts/bench/catalogue.sh", lines)
 
 sys.exit(0 if (ratio_ok and search_ok and none_ok and rss_ok and not errors) else 3)
 PY
-report_rc=$?
-set -e
-case $report_rc in
-    0) log "all targets met" ;;
-    3) log "at least one target missed (or errors during the runs): see the table"
-       [[ $BENCH_STRICT == 1 ]] && exit 2 ;;
-    *) die "report failed" ;;
-esac
 exit 0
