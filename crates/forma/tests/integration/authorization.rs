@@ -96,3 +96,25 @@ async fn cross_site_posts_are_refused_even_when_signed_in() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn malformed_ids_in_addresses_are_french_404s() {
+    on_each_backend(|app| async move {
+        let id = app.account("admin-ids@test.forma.test", Role::Admin, None).await;
+        let cookie = app.session_cookie(id).await;
+        let plain = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        for path in ["/gestion/utilisateurs/abc", "/gestion/utilisateurs/99999", "/espace-client/x"] {
+            let r = plain.get(format!("{}{path}", app.base)).header("cookie", &cookie).send().await.unwrap();
+            assert_eq!(r.status(), 404, "{path}");
+            assert!(r.text().await.unwrap().contains("Page introuvable"), "{path}");
+        }
+        let r = plain
+            .post(format!("{}/gestion/programmes/{SEED_SLUG}/versions/un/restaurer", app.base))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+    })
+    .await;
+}

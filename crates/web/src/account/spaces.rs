@@ -11,7 +11,7 @@ use super::password::invalid_link;
 use crate::auth::CurrentUser;
 use crate::auth::session;
 use crate::auth::token::hash_token;
-use crate::gestion::layout::{internal, not_found, render};
+use crate::gestion::layout::{PathId, internal, not_found, render};
 use crate::site::layout::Layout;
 use crate::state::AppState;
 
@@ -66,7 +66,7 @@ pub async fn trainer_space(State(state): State<AppState>, current: CurrentUser) 
     space(&state, user, heading, "Votre espace formateur réunit vos journées d'animation, les feuilles d'émargement et les bilans de session.")
 }
 
-pub async fn client_space(State(state): State<AppState>, current: CurrentUser, Path(client): Path<i64>) -> Response {
+pub async fn client_space(State(state): State<AppState>, current: CurrentUser, PathId(client): PathId) -> Response {
     let Some(user) = current.0 else { return not_found(&state) };
     let found = match state.store.client(client).await {
         Ok(c) => c,

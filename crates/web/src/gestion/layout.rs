@@ -55,9 +55,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "organisme" => "Paramètres de l'organisme enregistrés.",
         "logo" => "Logo enregistré.",
         "renvoye" => "Message remis en file d'envoi.",
-        "compte" => "Compte créé. Le lien personnel a été envoyé par e-mail.",
+        "compte" => "Compte créé. Le message portant son lien personnel est dans la file d'envoi (voir Courriels).",
         "activation" => "Compte mis à jour.",
-        "lien" => "Nouveau lien envoyé par e-mail.",
+        "lien" => "Nouveau lien personnel mis dans la file d'envoi (voir Courriels).",
         "revoque" => "Liens personnels révoqués.",
         "jeton-revoque" => "Jeton révoqué.",
         "client" => "Client enregistré.",
@@ -102,5 +102,20 @@ pub fn invalid<T: Template>(state: &AppState, page: T) -> Response {
 pub trait ParisTime {
     fn paris(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
         at.with_timezone(&chrono_tz::Europe::Paris).format("%d/%m/%Y %H:%M").to_string()
+    }
+}
+
+/// The numeric id at the end of the path (`/gestion/utilisateurs/{id}`). Anything else answers the
+/// French 404 page rather than axum's English « cannot parse » 400.
+pub struct PathId(pub i64);
+
+impl axum::extract::FromRequestParts<AppState> for PathId {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, Response> {
+        let axum::extract::Path(params) = axum::extract::Path::<Vec<(String, String)>>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| not_found(state))?;
+        params.last().and_then(|(_, value)| value.parse().ok()).map(PathId).ok_or_else(|| not_found(state))
     }
 }

@@ -2,12 +2,12 @@
 //! with a button to send a dead message again.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use forma_store::{MailStatus, OutboxCounts, OutboxEntry};
 use serde::Deserialize;
 
-use super::layout::{ParisTime, Frame, done, internal, not_found, render};
+use super::layout::{PathId, ParisTime, Frame, done, internal, not_found, render};
 use crate::auth::CurrentUser;
 use crate::state::AppState;
 
@@ -49,7 +49,7 @@ pub async fn list(State(state): State<AppState>, current: CurrentUser, Query(q):
     )
 }
 
-pub async fn requeue(State(state): State<AppState>, current: CurrentUser, Path(id): Path<i64>) -> Response {
+pub async fn requeue(State(state): State<AppState>, current: CurrentUser, PathId(id): PathId) -> Response {
     match state.store.requeue_mail(id, &current.actor()).await {
         Ok(true) => {
             state.mail_wake.notify_one();

@@ -1,13 +1,13 @@
 //! API tokens (administrators only): created with chosen scopes, shown once, revocable.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::Response;
 use forma_domain::FieldErrors;
 use forma_store::{ApiToken, StoreError};
 
-use super::layout::{ParisTime, Frame, done, internal, invalid, not_found, render};
+use super::layout::{PathId, ParisTime, Frame, done, internal, invalid, not_found, render};
 use crate::auth::CurrentUser;
 use crate::auth::access::SCOPES;
 use crate::auth::token::{API_TOKEN_PREFIX, hash_token, new_token};
@@ -87,7 +87,7 @@ pub async fn create(State(state): State<AppState>, current: CurrentUser, body: a
     }
 }
 
-pub async fn revoke(State(state): State<AppState>, current: CurrentUser, Path(id): Path<i64>) -> Response {
+pub async fn revoke(State(state): State<AppState>, current: CurrentUser, PathId(id): PathId) -> Response {
     match state.store.revoke_api_token(id, &current.actor()).await {
         Ok(true) => done("/gestion/jetons", "jeton-revoque"),
         Ok(false) => not_found(&state),

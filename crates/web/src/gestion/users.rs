@@ -3,14 +3,14 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use forma_domain::FieldErrors;
 use forma_domain::account::{Email, Role};
 use forma_store::{Client, LinkSummary, NewUser, StoreError, User};
 use serde::Deserialize;
 
-use super::layout::{ParisTime, Frame, done, internal, invalid, not_found, render};
+use super::layout::{PathId, ParisTime, Frame, done, internal, invalid, not_found, render};
 use crate::auth::CurrentUser;
 use crate::auth::invitation::{invite, send_new_link};
 use crate::state::AppState;
@@ -127,7 +127,7 @@ pub async fn create(State(state): State<AppState>, current: CurrentUser, Form(fo
     }
 }
 
-pub async fn show(State(state): State<AppState>, current: CurrentUser, Path(id): Path<i64>, Query(q): Query<NoticeQuery>) -> Response {
+pub async fn show(State(state): State<AppState>, current: CurrentUser, PathId(id): PathId, Query(q): Query<NoticeQuery>) -> Response {
     let Some(user) = current.user() else { return not_found(&state) };
     let (account, links) = match tokio::try_join!(state.store.user(id), state.store.user_links(id)) {
         Ok((Some(a), l)) => (a, l),
@@ -144,7 +144,7 @@ pub struct ActivationForm {
     active: String,
 }
 
-pub async fn activation(State(state): State<AppState>, current: CurrentUser, Path(id): Path<i64>, Form(form): Form<ActivationForm>) -> Response {
+pub async fn activation(State(state): State<AppState>, current: CurrentUser, PathId(id): PathId, Form(form): Form<ActivationForm>) -> Response {
     let Some(user) = current.user() else { return not_found(&state) };
     let active = form.active == "1";
     // An administrator cannot lock themselves out.
@@ -158,7 +158,7 @@ pub async fn activation(State(state): State<AppState>, current: CurrentUser, Pat
     }
 }
 
-pub async fn new_link(State(state): State<AppState>, current: CurrentUser, Path(id): Path<i64>) -> Response {
+pub async fn new_link(State(state): State<AppState>, current: CurrentUser, PathId(id): PathId) -> Response {
     let account = match state.store.user(id).await {
         Ok(Some(a)) if a.active => a,
         Ok(_) => return not_found(&state),
@@ -174,7 +174,7 @@ pub async fn new_link(State(state): State<AppState>, current: CurrentUser, Path(
     }
 }
 
-pub async fn revoke(State(state): State<AppState>, current: CurrentUser, Path(id): Path<i64>) -> Response {
+pub async fn revoke(State(state): State<AppState>, current: CurrentUser, PathId(id): PathId) -> Response {
     match state.store.revoke_links(id, &current.actor()).await {
         Ok(_) => done(&format!("/gestion/utilisateurs/{id}"), "revoque"),
         Err(e) => internal(&state, e.into()),

@@ -84,7 +84,8 @@ pub async fn compare(State(state): State<AppState>, current: CurrentUser, Path(s
     render(&state, ComparePage { frame, slug, title: editable.program.title.clone(), changes: diff(&before, &after), from, to })
 }
 
-pub async fn restore(State(state): State<AppState>, current: CurrentUser, Path((slug, number)): Path<(String, i64)>) -> Response {
+pub async fn restore(State(state): State<AppState>, current: CurrentUser, Path((slug, number)): Path<(String, String)>) -> Response {
+    let Ok(number) = number.parse::<i64>() else { return not_found(&state) };
     match state.store.restore_version(&slug, number, &current.actor()).await {
         Ok(()) => done(&format!("/gestion/programmes/{slug}"), "restaure"),
         Err(StoreError::NotFound(_) | StoreError::UnknownProgram(_)) => not_found(&state),
