@@ -42,10 +42,6 @@ after(async () => {
 
 // ---------------------------------------------------------------- helpers
 
-
-
-
-
 async function h1Text(page) {
   const h1 = page.getByRole('heading', { level: 1 });
   assert.ok((await h1.count()) > 0, `expected an h1 on ${page.url()}`);

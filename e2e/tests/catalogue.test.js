@@ -35,10 +35,6 @@ after(async () => {
 
 // ---------------------------------------------------------------- helpers
 
-
-
-
-
 async function firstVisible(locator) {
   const n = await locator.count();
   for (let i = 0; i < n; i++) {
