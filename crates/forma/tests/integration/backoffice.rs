@@ -174,3 +174,34 @@ async fn new_sheet_categories_and_organisation_settings() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn without_smtp_the_new_account_link_is_shown_once_to_the_administrator() {
+    on_each_backend(|app| async move {
+        app.account("admin-comptes@test.forma.test", Role::Admin, None).await;
+        let client = app.signed_in("admin-comptes@test.forma.test").await;
+        let bad = post_form(&app, &client, "/gestion/utilisateurs", "email=pas-une-adresse&name=&role=client&client=".into()).await;
+        assert_eq!(bad.status(), 422);
+        let html = bad.text().await.unwrap();
+        for message in ["Adresse e-mail invalide", "Le nom est obligatoire.", "rattaché à un client"] {
+            assert!(html.contains(message), "{message}");
+        }
+        assert!(html.contains("value=\"pas-une-adresse\""), "the typed address is kept");
+
+        let created = post_form(&app, &client, "/gestion/utilisateurs", "email=agent.demo%40caf03.test&name=Agent+Demo&role=stagiaire&client=".into()).await;
+        assert_eq!(created.status(), 200, "no SMTP server: the page shows the link instead of redirecting");
+        assert_eq!(created.headers()["cache-control"], "no-store");
+        let html = created.text().await.unwrap();
+        let start = html.find(&format!("value=\"{}/acces/", app.base)).expect("the trainee link is shown") + "value=\"".len();
+        let link = &html[start..start + html[start..].find('"').unwrap()];
+        let jar = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let opened = jar.get(link).send().await.unwrap();
+        assert_eq!(opened.headers()["location"], "/mon-espace");
+        let list = client.get(format!("{}/gestion/utilisateurs", app.base)).send().await.unwrap().text().await.unwrap();
+        assert!(list.contains("agent.demo@caf03.test"));
+        assert!(!list.contains(link), "the link is not in the list");
+        let store = app.store().await;
+        assert_eq!(store.outbox_counts().await.unwrap().pending, 1, "the message still waits in the outbox");
+    })
+    .await;
+}

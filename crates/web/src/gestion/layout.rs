@@ -59,6 +59,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "activation" => "Compte mis à jour.",
         "lien" => "Nouveau lien personnel mis dans la file d'envoi (voir Courriels).",
         "revoque" => "Liens personnels révoqués.",
+        "lien-affiche" => "Aucun serveur SMTP n'est configuré : transmettez vous-même le lien personnel ci-dessous. Il ne sera plus affiché.",
         "jeton-revoque" => "Jeton révoqué.",
         "client" => "Client enregistré.",
         _ => return None,

@@ -33,6 +33,8 @@ struct UserPage {
     account: User,
     links: Vec<LinkSummary>,
     is_self: bool,
+    /// A link just created, shown once when no SMTP server will carry it.
+    fresh_link: Option<String>,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -114,6 +116,7 @@ pub async fn create(State(state): State<AppState>, current: CurrentUser, Form(fo
     };
     let base = state.config.absolute_url("");
     match invite(&state.store, &base, &state.organisation_name(), &new, true, &current.actor()).await {
+        Ok(invitation) if !state.config.mail_enabled => account_page(&state, user, invitation.user_id, Some("compte"), Some(invitation.link)).await,
         Ok(_) => {
             state.mail_wake.notify_one();
             done("/gestion/utilisateurs", "compte")
@@ -129,13 +132,22 @@ pub async fn create(State(state): State<AppState>, current: CurrentUser, Form(fo
 
 pub async fn show(State(state): State<AppState>, current: CurrentUser, PathId(id): PathId, Query(q): Query<NoticeQuery>) -> Response {
     let Some(user) = current.user() else { return not_found(&state) };
+    account_page(&state, user, id, q.ok.as_deref(), None).await
+}
+
+/// An account's page; `fresh_link` is shown once (never stored in clear), for an organisation
+/// without SMTP server whose administrator hands the link over another way.
+async fn account_page(state: &AppState, user: &User, id: i64, notice: Option<&str>, fresh_link: Option<String>) -> Response {
     let (account, links) = match tokio::try_join!(state.store.user(id), state.store.user_links(id)) {
         Ok((Some(a), l)) => (a, l),
-        Ok((None, _)) => return not_found(&state),
-        Err(e) => return internal(&state, e.into()),
+        Ok((None, _)) => return not_found(state),
+        Err(e) => return internal(state, e.into()),
     };
-    let frame = Frame::new(&state, user, format!("Compte de {}", account.name), "utilisateurs").notice(q.ok.as_deref());
-    render(&state, UserPage { frame, is_self: account.id == user.id, account, links })
+    let notice = if fresh_link.is_some() { Some("lien-affiche") } else { notice };
+    let frame = Frame::new(state, user, format!("Compte de {}", account.name), "utilisateurs").notice(notice);
+    let mut response = render(state, UserPage { frame, is_self: account.id == user.id, account, links, fresh_link });
+    response.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    response
 }
 
 #[derive(Deserialize, Default)]
@@ -159,6 +171,7 @@ pub async fn activation(State(state): State<AppState>, current: CurrentUser, Pat
 }
 
 pub async fn new_link(State(state): State<AppState>, current: CurrentUser, PathId(id): PathId) -> Response {
+    let Some(user) = current.user() else { return not_found(&state) };
     let account = match state.store.user(id).await {
         Ok(Some(a)) if a.active => a,
         Ok(_) => return not_found(&state),
@@ -166,6 +179,7 @@ pub async fn new_link(State(state): State<AppState>, current: CurrentUser, PathI
     };
     let base = state.config.absolute_url("");
     match send_new_link(&state.store, &base, &state.organisation_name(), &account, &current.actor()).await {
+        Ok(invitation) if !state.config.mail_enabled => account_page(&state, user, id, None, Some(invitation.link)).await,
         Ok(_) => {
             state.mail_wake.notify_one();
             done(&format!("/gestion/utilisateurs/{id}"), "lien")
