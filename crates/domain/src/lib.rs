@@ -1,10 +1,14 @@
 //! Forma's domain: the vocabulary of a training organisation as validated types, and the rules
 //! that act on them. No I/O here: everything is unit- and property-testable.
 
+pub mod access_delay;
 pub mod account;
+pub mod agreement_number;
 pub mod completeness;
 pub mod duration;
 pub mod french_date;
+pub mod half_day;
+pub mod holidays;
 pub mod import;
 pub mod money;
 pub mod organisation;

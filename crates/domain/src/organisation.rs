@@ -56,7 +56,7 @@ pub fn normalise_siret(text: &str) -> Result<String, &'static str> {
         })
         .sum();
     let la_poste = d.starts_with("356000000") && d.bytes().map(|b| u32::from(b - b'0')).sum::<u32>() % 5 == 0;
-    if luhn % 10 == 0 || la_poste { Ok(d) } else { Err("Ce SIRET n'est pas valide (clé de contrôle incorrecte).") }
+    if luhn.is_multiple_of(10) || la_poste { Ok(d) } else { Err("Ce SIRET n'est pas valide (clé de contrôle incorrecte).") }
 }
 
 pub fn normalise_nda(text: &str) -> Result<String, &'static str> {

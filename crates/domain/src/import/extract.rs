@@ -221,18 +221,18 @@ fn scheduled_days(content: &[TextSection]) -> Vec<ScheduledDay> {
     for section in content {
         for line in section.markdown.lines() {
             let plain = plain_text(line.trim_start_matches(['-', '*', ' ']));
-            if let Some(c) = patterns::module_day().captures(&plain) {
-                if c.get(0).is_some_and(|m| m.start() == 0) {
-                    let date_match = patterns::french_date().find(&plain);
-                    let date = crate::french_date::find_date(&plain, None);
-                    let from = date_match.map_or(c.get(0).map_or(0, |m| m.end()), |m| m.end());
-                    add(ScheduledDay {
-                        module: c[1].parse().ok(),
-                        day: c.get(2).and_then(|d| d.as_str().parse().ok()),
-                        date,
-                        label: label_after(&plain, from),
-                    });
-                }
+            if let Some(c) = patterns::module_day().captures(&plain)
+                && c.get(0).is_some_and(|m| m.start() == 0)
+            {
+                let date_match = patterns::french_date().find(&plain);
+                let date = crate::french_date::find_date(&plain, None);
+                let from = date_match.map_or(c.get(0).map_or(0, |m| m.end()), |m| m.end());
+                add(ScheduledDay {
+                    module: c[1].parse().ok(),
+                    day: c.get(2).and_then(|d| d.as_str().parse().ok()),
+                    date,
+                    label: label_after(&plain, from),
+                });
             }
         }
         if let Some(c) = patterns::day_heading().captures(&section.heading) {

@@ -82,7 +82,7 @@ pub async fn list(State(state): State<AppState>, current: CurrentUser, Query(que
         Err(e) => return internal(&state, e.into()),
     };
     let today = crate::site::today();
-    let words: Vec<String> = query.q.split_whitespace().map(|w| deunicode_lower(w)).collect();
+    let words: Vec<String> = query.q.split_whitespace().map(deunicode_lower).collect();
     let mut categories: Vec<String> = all.iter().filter_map(|r| r.category.clone()).collect();
     categories.sort();
     categories.dedup();
