@@ -223,13 +223,13 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            // `modified_at` stays: it stamps the public catalogue, which a draft does not change.
             if status == "draft" {
-                sqlx::query("UPDATE programs SET title = $1, sort_key = $2, kind = $3, category_id = $4, modified_at = $5 WHERE id = $6")
+                sqlx::query("UPDATE programs SET title = $1, sort_key = $2, kind = $3, category_id = $4 WHERE id = $5")
                     .bind(&program.title)
                     .bind(sort_key(&program.title))
                     .bind(program.kind.as_str())
                     .bind(category_id)
-                    .bind(at)
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;

@@ -56,6 +56,13 @@ impl Store {
         })
     }
 
+    /// Whether a logo is stored, without reading it.
+    pub async fn has_logo(&self) -> Result<bool, StoreError> {
+        on_pool!(self, pool => {
+            Ok(sqlx::query_scalar::<_, bool>("SELECT logo IS NOT NULL FROM organisation WHERE id = 1").fetch_optional(pool).await?.unwrap_or(false))
+        })
+    }
+
     pub async fn logo(&self) -> Result<Option<(Vec<u8>, String)>, StoreError> {
         let row: Option<(Option<Vec<u8>>, Option<String>)> = on_pool!(self, pool => {
             sqlx::query_as("SELECT logo, logo_type FROM organisation WHERE id = 1").fetch_optional(pool).await?

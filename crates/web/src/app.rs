@@ -15,14 +15,13 @@ pub struct Application {
 }
 
 impl Application {
-    /// `stamp`: the catalogue stamp of the search index as built (see [`crate::rebuild_search`]).
-    pub async fn build(mut state: AppState, stamp: Option<forma_store::CatalogueStamp>) -> std::io::Result<Self> {
+    pub async fn build(mut state: AppState) -> std::io::Result<Self> {
         let listener = TcpListener::bind(state.config.addr).await?;
         // Links in messages name the real address when no public one is configured (port 0).
         let mut config = (*state.config).clone();
         config.addr = listener.local_addr()?;
         state.config = std::sync::Arc::new(config);
-        crate::refresh::spawn_catalogue_watcher(state.clone(), stamp);
+        crate::refresh::spawn_catalogue_watcher(state.clone());
         crate::refresh::spawn_session_sweeper(state.clone());
         Ok(Application { listener, router: router(state) })
     }

@@ -2,23 +2,21 @@
 //! changes elsewhere: a `forma import` run while the server is up, or another node writing to
 //! the same PostgreSQL. A cheap stamp query is polled; a rebuild happens only when it moves.
 
-use forma_store::CatalogueStamp;
-
 use crate::state::AppState;
 
-async fn refresh(state: &AppState, last: &mut Option<CatalogueStamp>) -> anyhow::Result<bool> {
+async fn refresh(state: &AppState) -> anyhow::Result<()> {
     let stamp = state.store.catalogue_stamp().await?;
+    let last = state.indexed_stamp();
     if last.is_some_and(|l| l == stamp) {
-        return Ok(false);
+        return Ok(());
     }
     if last.is_none_or(|l| l.organisation_modified != stamp.organisation_modified) {
         state.reload_organisation().await?;
     }
-    // The stamp read by the rebuild itself comes before the sheets it indexes.
-    *last = Some(rebuild_search(state).await?);
+    rebuild_search(state).await?;
     state.catalogue_changed();
     tracing::info!(programs = state.search.len(), "catalogue modifié : index de recherche reconstruit");
-    Ok(true)
+    Ok(())
 }
 
 /// Removes lapsed login sessions and old failed-login records, hourly.
@@ -36,15 +34,14 @@ pub fn spawn_session_sweeper(state: AppState) {
     });
 }
 
-/// Starts the watcher from `initial`, the stamp read before the index was last built: a change
-/// made between that read and this start is caught on the first tick. It runs until the
-/// process ends.
-pub fn spawn_catalogue_watcher(state: AppState, initial: Option<CatalogueStamp>) {
+/// Starts the watcher; it compares the database's stamp with the one this node's index was built
+/// from (recorded by every rebuild), so a change made during start-up or by this node's own
+/// writes is neither missed nor indexed twice. It runs until the process ends.
+pub fn spawn_catalogue_watcher(state: AppState) {
     let interval = state.config.refresh_interval;
     tokio::spawn(async move {
-        let mut last = initial;
         loop {
-            if let Err(e) = refresh(&state, &mut last).await {
+            if let Err(e) = refresh(&state).await {
                 tracing::warn!(error = %e, "vérification du catalogue impossible");
             }
             tokio::time::sleep(interval).await;
@@ -53,9 +50,9 @@ pub fn spawn_catalogue_watcher(state: AppState, initial: Option<CatalogueStamp>)
 }
 
 /// Rebuilds the search index from the store, a batch of sheets at a time so that a large
-/// catalogue never sits in memory whole. Returns the catalogue's stamp as read before the
+/// catalogue never sits in memory whole. Records the catalogue's stamp as read before the
 /// rebuild: whatever changes after it moves the stamp again.
-pub async fn rebuild_search(state: &AppState) -> anyhow::Result<CatalogueStamp> {
+pub async fn rebuild_search(state: &AppState) -> anyhow::Result<()> {
     let stamp = state.store.catalogue_stamp().await?;
     let mut rebuild = state.search.start_rebuild()?;
     state
@@ -63,7 +60,8 @@ pub async fn rebuild_search(state: &AppState) -> anyhow::Result<CatalogueStamp> 
         .for_each_program_batch(REBUILD_BATCH, |batch| rebuild.add(&batch).map_err(anyhow::Error::from))
         .await?;
     rebuild.finish()?;
-    Ok(stamp)
+    state.set_indexed_stamp(stamp);
+    Ok(())
 }
 
 const REBUILD_BATCH: u32 = 200;

@@ -2,6 +2,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use forma_domain::organisation::Organisation;
+use forma_store::CatalogueStamp;
 use tokio::sync::Notify;
 
 use forma_search::SearchIndex;
@@ -25,6 +26,8 @@ pub struct AppState {
     /// for the next poll.
     pub mail_wake: Arc<Notify>,
     has_logo: Arc<AtomicBool>,
+    /// The catalogue stamp this node's search index was built from.
+    indexed: Arc<RwLock<Option<CatalogueStamp>>>,
 }
 
 impl AppState {
@@ -39,6 +42,7 @@ impl AppState {
             organisation,
             mail_wake: Arc::new(Notify::new()),
             has_logo: Arc::new(AtomicBool::new(false)),
+            indexed: Arc::new(RwLock::new(None)),
         }
     }
 
@@ -57,6 +61,14 @@ impl AppState {
         layout
     }
 
+    pub(crate) fn indexed_stamp(&self) -> Option<CatalogueStamp> {
+        *self.indexed.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn set_indexed_stamp(&self, stamp: CatalogueStamp) {
+        *self.indexed.write().unwrap_or_else(|p| p.into_inner()) = Some(stamp);
+    }
+
     /// Whether the organisation has a logo, for the pages' header.
     pub fn has_logo(&self) -> bool {
         self.has_logo.load(Ordering::Relaxed)
@@ -64,7 +76,7 @@ impl AppState {
 
     /// Reads the saved settings (if any) into this node; pages are rendered again.
     pub async fn reload_organisation(&self) -> Result<(), forma_store::StoreError> {
-        self.has_logo.store(self.store.logo().await?.is_some(), Ordering::Relaxed);
+        self.has_logo.store(self.store.has_logo().await?, Ordering::Relaxed);
         if let Some(saved) = self.store.organisation().await? {
             match self.organisation.write() {
                 Ok(mut o) => *o = Arc::new(saved),

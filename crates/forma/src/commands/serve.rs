@@ -30,7 +30,7 @@ pub async fn start_with_mail(
     config.mail_enabled = mailer.is_some();
     let state = AppState::new(store.clone(), Arc::new(SearchIndex::new()?), config);
     state.reload_organisation().await?;
-    let stamp = forma_web::rebuild_search(&state).await?;
+    forma_web::rebuild_search(&state).await?;
     if let Some(mailer) = mailer {
         let worker = forma_mail::spawn_worker(store, mailer, std::future::pending());
         let waker = worker.waker();
@@ -43,7 +43,7 @@ pub async fn start_with_mail(
             }
         });
     }
-    Ok((Application::build(state, Some(stamp)).await?, login))
+    Ok((Application::build(state).await?, login))
 }
 
 pub async fn run(

@@ -43,7 +43,7 @@ pub async fn add(db: &str, args: AddUser) -> anyhow::Result<()> {
     store.close().await;
     let what = if role.uses_password() { "choisir le mot de passe" } else { "entrer dans l'espace stagiaire" };
     println!("Compte créé : {} ({})", user.email, role.label());
-    println!("Lien personnel pour {what}, valable jusqu'au {} :", forma_web::auth::invitation::until_label(invitation.valid_until));
+    println!("Lien personnel pour {what}, valable jusqu'au {} :", forma_web::auth::invitation::until(invitation.valid_until));
     println!("{}", invitation.link);
     if args.mail {
         println!("Le lien part aussi par e-mail (file d'envoi).");

@@ -205,3 +205,60 @@ async fn without_smtp_the_new_account_link_is_shown_once_to_the_administrator() 
     })
     .await;
 }
+
+#[tokio::test]
+async fn tokens_accounts_and_dead_messages_are_managed_in_the_back_office() {
+    on_each_backend(|app| async move {
+        app.account("admin-outils@test.forma.test", Role::Admin, None).await;
+        let client = app.signed_in("admin-outils@test.forma.test").await;
+
+        // A token created in the back-office is shown once, works on the API, and stops when revoked.
+        let refused = post_form(&app, &client, "/gestion/jetons", "name=".into()).await;
+        assert_eq!(refused.status(), 422);
+        assert!(refused.text().await.unwrap().contains("Choisissez au moins une portée."));
+        let created = post_form(&app, &client, "/gestion/jetons", "name=outil-test&scope=programs%3Apublish".into()).await;
+        assert_eq!(created.status(), 200);
+        let html = created.text().await.unwrap();
+        let start = html.find("value=\"forma_").expect("the secret is shown") + "value=\"".len();
+        let secret = html[start..start + html[start..].find('"').unwrap()].to_owned();
+        let publish = format!("{}/api/v1/programs/{SEED_SLUG}/publication", app.base);
+        let answer = app.client.post(&publish).bearer_auth(&secret).send().await.unwrap();
+        assert_eq!(answer.status(), 422, "authenticated: the seed's missing items are reported");
+        let again = client.get(format!("{}/gestion/jetons", app.base)).send().await.unwrap().text().await.unwrap();
+        assert!(!again.contains(&secret), "the secret is never shown again");
+        let store = app.store().await;
+        let id = store.api_tokens().await.unwrap().into_iter().find(|t| t.name == "outil-test").unwrap().id;
+        assert_eq!(post_form(&app, &client, &format!("/gestion/jetons/{id}/revoquer"), String::new()).await.status(), 303);
+        assert_eq!(app.client.post(&publish).bearer_auth(&secret).send().await.unwrap().status(), 401);
+
+        // Deactivating an account closes its sessions at once.
+        let other = app.account("formateur-parti@test.forma.test", Role::Formateur, None).await;
+        let trainer = app.signed_in("formateur-parti@test.forma.test").await;
+        assert_eq!(trainer.get(format!("{}/espace-formateur", app.base)).send().await.unwrap().status(), 200);
+        let off = post_form(&app, &client, &format!("/gestion/utilisateurs/{other}/activation"), "active=0".into()).await;
+        assert_eq!(off.status(), 303);
+        assert_eq!(trainer.get(format!("{}/espace-formateur", app.base)).send().await.unwrap().status(), 303, "back to the login page");
+        let login = app
+            .client
+            .post(format!("{}/connexion", app.base))
+            .form(&[("email", "formateur-parti@test.forma.test"), ("password", crate::helpers::TEST_PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(login.status(), 401, "a deactivated account cannot sign in");
+
+        // A message given up by the worker can be sent again from « Courriels ».
+        let mail = forma_store::OutgoingMail { recipient: "x@test.forma.test".into(), subject: "Essai".into(), text: "t".into(), html: "<p>t</p>".into() };
+        let mail_id = store.enqueue_mail(&mail).await.unwrap();
+        store.claim_due_mail(10, std::time::Duration::from_secs(60)).await.unwrap();
+        store.mark_mail_failed(mail_id, "550 refusé", None).await.unwrap();
+        let page = client.get(format!("{}/gestion/courriels?statut=dead", app.base)).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("550 refusé") && page.contains(&format!("/gestion/courriels/{mail_id}/renvoyer")));
+        assert_eq!(post_form(&app, &client, &format!("/gestion/courriels/{mail_id}/renvoyer"), String::new()).await.status(), 303);
+        assert_eq!(store.outbox_counts().await.unwrap().dead, 0);
+        assert_eq!(post_form(&app, &client, &format!("/gestion/courriels/{mail_id}/renvoyer"), String::new()).await.status(), 404, "only a dead message is sent again");
+        let events = store.audit_events(Some("mail"), 10).await.unwrap();
+        assert!(events.iter().any(|e| e.action == "requeue" && e.actor == "admin-outils@test.forma.test"));
+    })
+    .await;
+}

@@ -11,6 +11,7 @@ use forma_domain::account::{Email, check_new_password};
 use forma_store::{LinkPurpose, NewLink};
 use serde::Deserialize;
 
+use crate::auth::invitation::until;
 use crate::auth::token::{hash_token, new_token};
 use crate::gestion::layout::{internal, render};
 use crate::site::layout::Layout;
@@ -95,12 +96,6 @@ pub async fn forgot(State(state): State<AppState>, Form(form): Form<ForgotForm>)
         state.mail_wake.notify_one();
     }
     Redirect::to("/connexion?ok=oubli").into_response()
-}
-
-/// « le 3 décembre 2026 à 14 h 05 » in Paris time.
-pub fn until(at: chrono::DateTime<Utc>) -> String {
-    let local = at.with_timezone(&chrono_tz::Europe::Paris);
-    format!("{} à {}", forma_domain::french_date::long_date(local.date_naive()), local.format("%H h %M"))
 }
 
 pub async fn set_password_page(State(state): State<AppState>, Path(token): Path<String>) -> Response {

@@ -122,10 +122,7 @@ pub async fn update_program(
         return Err(ApiError::Unprocessable("l'identifiant de la fiche diffère de l'adresse".into(), errors));
     }
     match state.store.save_draft(&program, &actor.0).await {
-        Ok(()) => {
-            state.catalogue_changed();
-            Ok(Json(outcome(&slug, "draft", None, None)))
-        }
+        Ok(()) => Ok(Json(outcome(&slug, "draft", None, None))),
         Err(StoreError::UnknownProgram(s)) => Err(ApiError::NotFound(format!("aucune fiche « {s} »"))),
         Err(e) => Err(e.into()),
     }

@@ -172,7 +172,7 @@ pub async fn authorize(State(state): State<AppState>, request: Request, next: Ne
 /// Anonymous: to the login page, coming back here afterwards (GET only: a form posted while
 /// signed out is not replayed).
 fn to_login(request: &Request) -> Response {
-    if request.uri().path().starts_with("/api/") {
+    if wants_json(request.uri().path()) {
         return ApiError::problem(StatusCode::UNAUTHORIZED, "Authentification requise", None);
     }
     let back = if request.method() == Method::GET { request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/") } else { "/" };

@@ -31,11 +31,11 @@ fn prepare(base_url: &str, organisation: &str, email: &str, name: &str, role: Ro
     };
     let expires_at = Utc::now() + Duration::days(days);
     let link = format!("{}{path}", base_url.trim_end_matches('/'));
-    let until = crate::account::password::until(expires_at);
+    let valid_until = until(expires_at);
     let mail = if role.uses_password() {
-        forma_mail::messages::account_setup(organisation, email, name, &link, &until)
+        forma_mail::messages::account_setup(organisation, email, name, &link, &valid_until)
     } else {
-        forma_mail::messages::trainee_access(organisation, email, name, &link, &until)
+        forma_mail::messages::trainee_access(organisation, email, name, &link, &valid_until)
     };
     (link, NewLink { token_hash: hash_token(&token), purpose, expires_at }, mail)
 }
@@ -55,7 +55,8 @@ pub async fn send_new_link(store: &Store, base_url: &str, organisation: &str, us
     Ok(Invitation { user_id: user.id, link, valid_until: new_link.expires_at })
 }
 
-/// « 6 décembre 2026 à 14 h 05 », Paris time.
-pub fn until_label(at: DateTime<Utc>) -> String {
-    crate::account::password::until(at)
+/// « 6 décembre 2026 à 14 h 05 », Paris time: how messages and the CLI say until when a link works.
+pub fn until(at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&chrono_tz::Europe::Paris);
+    format!("{} à {}", forma_domain::french_date::long_date(local.date_naive()), local.format("%H h %M"))
 }

@@ -36,23 +36,9 @@ pub async fn dashboard(State(state): State<AppState>, current: CurrentUser) -> R
             frame: Frame::new(&state, user, "Tableau de bord", "accueil"),
             published,
             unpublished: rows.len() - published,
-            drafts: rows.iter().filter(|r| r.has_draft).take(20).map(clone_row).collect(),
+            drafts: rows.iter().filter(|r| r.has_draft).take(20).cloned().collect(),
             incomplete: rows.into_iter().filter(|r| r.published && !r.complete()).take(20).collect(),
             mail,
         },
     )
-}
-
-fn clone_row(r: &Row) -> Row {
-    Row {
-        slug: r.slug.clone(),
-        title: r.title.clone(),
-        kind: r.kind,
-        category: r.category.clone(),
-        published: r.published,
-        has_draft: r.has_draft,
-        updated_on: r.updated_on.clone(),
-        missing: r.missing.clone(),
-        outdated: r.outdated,
-    }
 }

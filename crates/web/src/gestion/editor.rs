@@ -110,10 +110,7 @@ pub async fn save(State(state): State<AppState>, current: CurrentUser, Path(slug
     let form = EditorForm::from_data(&data);
     match form.to_program(&editable.program) {
         Ok(program) => match state.store.save_draft(&program, &current.actor()).await {
-            Ok(()) => {
-                state.catalogue_changed();
-                done(&format!("/gestion/programmes/{slug}"), "brouillon")
-            }
+            Ok(()) => done(&format!("/gestion/programmes/{slug}"), "brouillon"),
             Err(e) => internal(&state, e.into()),
         },
         Err(errors) => match editor_page(&state, user, &editable, form, errors, &editable.program, None, false).await {

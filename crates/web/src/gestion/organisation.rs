@@ -84,14 +84,10 @@ pub struct NoticeQuery {
     ok: Option<String>,
 }
 
-async fn has_logo(state: &AppState) -> bool {
-    matches!(state.store.logo().await, Ok(Some(_)))
-}
-
 pub async fn show(State(state): State<AppState>, current: CurrentUser, Query(q): Query<NoticeQuery>) -> Response {
     let Some(user) = current.user() else { return not_found(&state) };
     let frame = Frame::new(&state, user, "Organisme de formation", "organisme").notice(q.ok.as_deref());
-    let page = OrganisationPage { frame, org: (*state.organisation()).clone(), errors: FieldErrors::default(), has_logo: has_logo(&state).await };
+    let page = OrganisationPage { frame, org: (*state.organisation()).clone(), errors: FieldErrors::default(), has_logo: state.has_logo() };
     render(&state, page)
 }
 
@@ -100,7 +96,7 @@ pub async fn save(State(state): State<AppState>, current: CurrentUser, Form(form
     let mut org = form.into_organisation();
     if let Err(errors) = org.validate() {
         let frame = Frame::new(&state, user, "Organisme de formation", "organisme");
-        return invalid(&state, OrganisationPage { frame, org, errors, has_logo: has_logo(&state).await });
+        return invalid(&state, OrganisationPage { frame, org, errors, has_logo: state.has_logo() });
     }
     if let Err(e) = state.store.save_organisation(&org, &current.actor()).await {
         return internal(&state, e.into());
@@ -165,7 +161,7 @@ pub async fn upload_logo(State(state): State<AppState>, current: CurrentUser, mu
             let mut errors = FieldErrors::default();
             errors.add("logo", message);
             let frame = Frame::new(&state, user, "Organisme de formation", "organisme");
-            invalid(&state, OrganisationPage { frame, org: (*state.organisation()).clone(), errors, has_logo: has_logo(&state).await })
+            invalid(&state, OrganisationPage { frame, org: (*state.organisation()).clone(), errors, has_logo: state.has_logo() })
         }
     }
 }

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use forma_domain::completeness::is_outdated;
+use forma_domain::text::fold;
 use forma_store::ProgramRow;
 use serde::Deserialize;
 
@@ -12,6 +13,7 @@ use super::layout::{Frame, internal, render};
 use crate::auth::CurrentUser;
 use crate::state::AppState;
 
+#[derive(Clone)]
 pub struct Row {
     pub slug: String,
     pub title: String,
@@ -82,7 +84,7 @@ pub async fn list(State(state): State<AppState>, current: CurrentUser, Query(que
         Err(e) => return internal(&state, e.into()),
     };
     let today = crate::site::today();
-    let words: Vec<String> = query.q.split_whitespace().map(deunicode_lower).collect();
+    let words: Vec<String> = query.q.split_whitespace().map(fold).collect();
     let mut categories: Vec<String> = all.iter().filter_map(|r| r.category.clone()).collect();
     categories.sort();
     categories.dedup();
@@ -104,7 +106,7 @@ pub async fn list(State(state): State<AppState>, current: CurrentUser, Query(que
         .filter(|r| query.categorie.is_empty() || r.category == query.categorie)
         .filter(|r| query.type_.is_empty() || r.kind == query.type_)
         .filter(|r| {
-            let title = deunicode_lower(&r.title);
+            let title = fold(&r.title);
             words.iter().all(|w| title.contains(w.as_str()))
         })
         .collect();
@@ -123,8 +125,4 @@ pub async fn list(State(state): State<AppState>, current: CurrentUser, Query(que
             q: query.q,
         },
     )
-}
-
-fn deunicode_lower(text: &str) -> String {
-    forma_domain::text::fold(text)
 }
