@@ -95,6 +95,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/gestion/courriels/{id}/renvoyer", Roles(STAFF)),
     ("GET", "/gestion/clients", Roles(STAFF)),
     ("POST", "/gestion/clients", Roles(STAFF)),
+    // Directory: clients' sites and contacts, venues and rooms, providers and trainers.
+    // Planning: requests, sessions, conventions and avenants, calendars.
     ("GET", "/gestion/utilisateurs", Roles(ADMIN)),
     ("POST", "/gestion/utilisateurs", Roles(ADMIN)),
     ("GET", "/gestion/utilisateurs/{id}", Roles(ADMIN)),
