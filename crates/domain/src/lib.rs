@@ -3,8 +3,11 @@
 
 pub mod access_delay;
 pub mod account;
+pub mod agreement;
 pub mod agreement_number;
+pub mod amendment;
 pub mod completeness;
+pub mod conflicts;
 pub mod duration;
 pub mod french_date;
 pub mod half_day;
@@ -16,6 +19,7 @@ mod patterns;
 pub mod program;
 pub mod program_diff;
 pub mod program_validation;
+pub mod request;
 pub mod session;
 pub mod slug;
 pub mod text;

@@ -26,22 +26,7 @@ pub struct Price {
 impl Price {
     /// « 1 350,00 € » with French grouping (narrow no-break spaces) and the VAT mention.
     pub fn label(&self) -> String {
-        let euros = self.cents / 100;
-        let cents = (self.cents % 100).abs();
-        let digits = euros.abs().to_string();
-        let mut grouped = String::new();
-        for (i, ch) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                grouped.push('\u{202f}');
-            }
-            grouped.push(ch);
-        }
-        let sign = if self.cents < 0 { "-" } else { "" };
-        let amount = if cents == 0 {
-            format!("{sign}{grouped}\u{a0}€")
-        } else {
-            format!("{sign}{grouped},{cents:02}\u{a0}€")
-        };
+        let amount = euros(self.cents);
         match self.vat {
             VatTreatment::Exempt => format!("{amount} net (exonéré de TVA)"),
             VatTreatment::ExcludingVat => format!("{amount} HT"),
@@ -49,6 +34,22 @@ impl Price {
             VatTreatment::Unstated => amount,
         }
     }
+}
+
+/// « 1 350 € », « 390,50 € »: French grouping with narrow no-break spaces, cents when there are.
+pub fn euros(cents: i64) -> String {
+    let whole = cents / 100;
+    let rest = (cents % 100).abs();
+    let digits = whole.abs().to_string();
+    let mut grouped = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push('\u{202f}');
+        }
+        grouped.push(ch);
+    }
+    let sign = if cents < 0 { "-" } else { "" };
+    if rest == 0 { format!("{sign}{grouped}\u{a0}€") } else { format!("{sign}{grouped},{rest:02}\u{a0}€") }
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@
 
 use anyhow::Context;
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
-use forma_domain::session::{NewSession, SessionDay};
+use forma_domain::half_day::DaySchedule;
+use forma_domain::session::{PlannedDay, SessionPlan};
 use forma_domain::{Program, ProgramKind, parse_catalogue_page};
 use forma_domain::account::{Email, Role};
 use forma_domain::organisation::{Organisation, Referent};
@@ -33,21 +34,23 @@ fn next_weekday(mut date: NaiveDate) -> NaiveDate {
 }
 
 /// Consecutive working days from `start`.
-fn working_days(start: NaiveDate, count: u32, place: &str, program: &Program) -> Vec<SessionDay> {
+fn working_days(start: NaiveDate, count: u32, place: &str, program: &Program) -> Vec<PlannedDay> {
     let start_time = program.practical.daily_start.unwrap_or(NaiveTime::from_hms_opt(9, 0, 0).expect("valid"));
     let end_time = program.practical.daily_end.unwrap_or(NaiveTime::from_hms_opt(17, 0, 0).expect("valid"));
     let mut days = Vec::new();
     let mut date = next_weekday(start);
     while days.len() < count as usize {
-        days.push(SessionDay { date, start: start_time, end: end_time, place: place.to_owned() });
+        let schedule = DaySchedule::from_envelope(start_time, end_time);
+        days.push(PlannedDay { schedule, place: place.to_owned(), ..PlannedDay::on(date) });
         date = next_weekday(date + Duration::days(1));
     }
     days
 }
 
 /// INTER sessions spread over the next months, relative to `today` so that the demo always
-/// shows upcoming dates; plus the seed's own action (INTRA, 2019), which is never public.
-pub fn sessions(programs: &[Program], today: NaiveDate) -> Vec<(String, NewSession)> {
+/// shows upcoming dates. (The seed's own INTRA action is planned with its client, venues and
+/// trainers by the planning demo.)
+pub fn sessions(programs: &[Program], today: NaiveDate) -> Vec<(String, SessionPlan)> {
     let mut out = Vec::new();
     let inter: Vec<&Program> = programs.iter().filter(|p| p.kind == ProgramKind::Inter).collect();
     for (i, p) in inter.iter().enumerate().take(14) {
@@ -56,16 +59,12 @@ pub fn sessions(programs: &[Program], today: NaiveDate) -> Vec<(String, NewSessi
         let start = today + Duration::days(10 + 9 * i as i64);
         let days = p.duration.days.unwrap_or(1).clamp(1, 5);
         let capacity = p.headcount.max.or(Some(12));
-        out.push((p.slug.to_string(), NewSession { kind: ProgramKind::Inter, capacity, days: working_days(start, days, place, p) }));
+        out.push((p.slug.to_string(), SessionPlan { kind: ProgramKind::Inter, client_id: None, capacity, modules: vec![], days: working_days(start, days, place, p) }));
         if i % 3 == 0 {
             let later = today + Duration::days(100 + 7 * i as i64);
             let other = &places[(i + 1) % places.len()];
-            out.push((p.slug.to_string(), NewSession { kind: ProgramKind::Inter, capacity, days: working_days(later, days, other, p) }));
+            out.push((p.slug.to_string(), SessionPlan { kind: ProgramKind::Inter, client_id: None, capacity, modules: vec![], days: working_days(later, days, other, p) }));
         }
-    }
-    if let Some(seed) = programs.first() {
-        let day1 = NaiveDate::from_ymd_opt(2019, 3, 22).expect("valid");
-        out.push((seed.slug.to_string(), NewSession { kind: ProgramKind::Intra, capacity: Some(40), days: working_days(day1, 1, "Moulins", seed) }));
     }
     out
 }
@@ -144,8 +143,8 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoLoaded> {
     let mut created = 0;
     if store.upcoming_sessions(NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid"), None, false, 1).await?.is_empty() {
         for (slug, session) in sessions(&programs, today) {
-            let session = session.validated().map_err(|e| anyhow::anyhow!("session de démonstration : {e}"))?;
-            store.create_session(&slug, session, ACTOR).await?;
+            let session = session.validated().map_err(|e| anyhow::anyhow!("session de démonstration : {e:?}"))?;
+            store.create_session(&slug, &session, ACTOR).await?;
             created += 1;
         }
     }

@@ -160,7 +160,7 @@ macro_rules! insert_link {
     };
 }
 
-fn conflict_on_unique(e: sqlx::Error, message: &str) -> StoreError {
+pub(crate) fn conflict_on_unique(e: sqlx::Error, message: &str) -> StoreError {
     match &e {
         sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(message.to_owned()),
         _ => StoreError::Database(e),

@@ -6,6 +6,9 @@
 //! that also appends to the audit log.
 
 mod accounts;
+mod agreements;
+mod bookings;
+mod calendar_feeds;
 mod api_tokens;
 mod audit;
 mod connect;
@@ -14,6 +17,7 @@ mod error;
 mod organisation;
 mod outbox;
 mod programs;
+mod requests;
 mod sessions;
 #[doc(hidden)]
 pub mod testing;
@@ -28,7 +32,11 @@ pub type JsonValue = sqlx::types::Json<serde_json::Value>;
 pub use error::StoreError;
 pub use outbox::{MailStatus, OutboxCounts, OutboxEntry, OutgoingMail, QueuedMail};
 pub use programs::{CatalogueStamp, CategoryCount, ImportSummary, ProgramFilter, ProgramPage, ProgramSummary, StoredProgram};
-pub use sessions::SessionSummary;
+pub use agreements::{Agreement, AgreementTerms, Amendment};
+pub use bookings::{CalendarDay, CalendarScope};
+pub use calendar_feeds::CalendarFeed;
+pub use requests::{Answer, RequestRow};
+pub use sessions::{DayDetail, SessionDetail, SessionRow, SessionSummary};
 
 /// Expands `$body` once for each backend with `$pool` bound to its typed pool.
 macro_rules! on_pool {

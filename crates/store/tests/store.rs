@@ -1,9 +1,9 @@
 //! The same story on SQLite and, when FORMA_TEST_POSTGRES_URL is set, on PostgreSQL.
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use forma_domain::ProgramKind;
 use forma_domain::parse_catalogue_page;
-use forma_domain::session::{NewSession, SessionDay};
+use forma_domain::session::{PlannedDay, SessionPlan};
 use forma_store::testing::{POSTGRES_ENV, cleanup, each_backend, test_database_urls};
 use forma_store::{ProgramFilter, Store, StoreError};
 use sqlx::Connection;
@@ -116,13 +116,9 @@ fn deunicode_lower(s: &str) -> String {
     deunicode::deunicode(s).to_lowercase()
 }
 
-fn day(date: NaiveDate) -> SessionDay {
-    SessionDay {
-        date,
-        start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
-        end: NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
-        place: "Moulins".into(),
-    }
+fn plan(kind: ProgramKind, client_id: Option<i64>, capacity: Option<u32>, dates: &[NaiveDate]) -> SessionPlan {
+    let days = dates.iter().map(|&d| PlannedDay { place: "Moulins".into(), ..PlannedDay::on(d) }).collect();
+    SessionPlan { kind, client_id, capacity, modules: vec![], days }
 }
 
 #[tokio::test]
@@ -132,14 +128,15 @@ async fn sessions_upcoming_and_public() {
         let inter = demo_pages().into_iter().find(|p| p.kind == ProgramKind::Inter).unwrap();
         store.import_programs(&[seed.clone(), inter.clone()], "test").await.unwrap();
         let d = |m, dd| NaiveDate::from_ymd_opt(2027, m, dd).unwrap();
-        let past = NewSession { kind: ProgramKind::Inter, capacity: Some(12), days: vec![day(NaiveDate::from_ymd_opt(2019, 3, 22).unwrap())] };
-        store.create_session(inter.slug.as_str(), past, "test").await.unwrap();
-        let later = NewSession { kind: ProgramKind::Inter, capacity: Some(12), days: vec![day(d(4, 8)), day(d(4, 9))] };
-        let soon = NewSession { kind: ProgramKind::Inter, capacity: None, days: vec![day(d(2, 1))] };
-        let intra = NewSession { kind: ProgramKind::Intra, capacity: Some(20), days: vec![day(d(3, 22))] };
-        let later_id = store.create_session(inter.slug.as_str(), later, "test").await.unwrap();
-        store.create_session(inter.slug.as_str(), soon, "test").await.unwrap();
-        store.create_session(seed.slug.as_str(), intra, "test").await.unwrap();
+        let client = store.create_client("CAF de l'Allier", "test").await.unwrap();
+        let past = plan(ProgramKind::Inter, None, Some(12), &[NaiveDate::from_ymd_opt(2019, 3, 22).unwrap()]);
+        store.create_session(inter.slug.as_str(), &past, "test").await.unwrap();
+        let later = plan(ProgramKind::Inter, None, Some(12), &[d(4, 8), d(4, 9)]);
+        let soon = plan(ProgramKind::Inter, None, None, &[d(2, 1)]);
+        let intra = plan(ProgramKind::Intra, Some(client), Some(20), &[d(3, 22)]);
+        let later_id = store.create_session(inter.slug.as_str(), &later, "test").await.unwrap();
+        let soon_id = store.create_session(inter.slug.as_str(), &soon, "test").await.unwrap();
+        store.create_session(seed.slug.as_str(), &intra, "test").await.unwrap();
 
         let from = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
         let public = store.upcoming_sessions(from, None, true, 50).await.unwrap();
@@ -152,9 +149,13 @@ async fn sessions_upcoming_and_public() {
         assert_eq!(all.len(), 1);
         assert_eq!(all[0].kind, ProgramKind::Intra);
 
-        let unknown = store.create_session("nexiste-pas", NewSession { kind: ProgramKind::Inter, capacity: None, days: vec![day(d(1, 5))] }, "test").await;
+        let unknown = store.create_session("nexiste-pas", &plan(ProgramKind::Inter, None, None, &[d(1, 5)]), "test").await;
         assert!(matches!(unknown, Err(StoreError::UnknownProgram(_))));
         assert_eq!(store.audit_events(Some("session"), 10).await.unwrap().len(), 4);
+
+        store.set_session_cancelled(soon_id, true, "test").await.unwrap();
+        let public = store.upcoming_sessions(from, None, true, 50).await.unwrap();
+        assert_eq!(public.len(), 1, "{url}: a cancelled session is no longer advertised");
     })
     .await;
 }
