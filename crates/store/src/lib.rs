@@ -16,6 +16,7 @@ mod editing;
 mod error;
 mod organisation;
 mod outbox;
+mod parties;
 mod programs;
 mod requests;
 mod sessions;
@@ -35,6 +36,7 @@ pub use programs::{CatalogueStamp, CategoryCount, ImportSummary, ProgramFilter, 
 pub use agreements::{Agreement, AgreementTerms, Amendment};
 pub use bookings::{CalendarDay, CalendarScope};
 pub use calendar_feeds::CalendarFeed;
+pub use parties::ClientParty;
 pub use requests::{Answer, RequestRow};
 pub use sessions::{DayDetail, SessionDetail, SessionRow, SessionSummary};
 

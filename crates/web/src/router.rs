@@ -15,7 +15,7 @@ use crate::assets::{STYLESHEET_PATH, stylesheet};
 use crate::error::{ApiError, error_page};
 use crate::state::AppState;
 use crate::auth::{access, session};
-use crate::gestion::{categories, clients, dashboard, editor, journal, organisation, outbox, programs, tokens, users, versions};
+use crate::gestion::{amendments, categories, clients, conventions, dashboard, editor, journal, organisation, outbox, programs, tokens, users, versions};
 use crate::{account, api, security, site};
 
 async fn healthz(State(state): State<AppState>) -> Response {
@@ -81,6 +81,14 @@ pub fn router(state: AppState) -> Router {
         .route("/gestion/courriels", get(outbox::list))
         .route("/gestion/courriels/{id}/renvoyer", post(outbox::requeue))
         .route("/gestion/clients", get(clients::list).post(clients::create))
+        .route("/gestion/conventions", get(conventions::list))
+        .route("/gestion/conventions/nouvelle", get(conventions::new_form_page).post(conventions::create))
+        .route("/gestion/conventions/{id}", get(conventions::show).post(conventions::update))
+        .route("/gestion/conventions/{id}/statut", post(conventions::set_status))
+        .route("/gestion/conventions/{id}/pdf", get(conventions::pdf))
+        .route("/gestion/conventions/{id}/avenants", post(amendments::create))
+        .route("/gestion/avenants/{id}/statut", post(amendments::set_status))
+        .route("/gestion/avenants/{id}/pdf", get(amendments::pdf))
         .route("/gestion/utilisateurs", get(users::list).post(users::create))
         .route("/gestion/utilisateurs/{id}", get(users::show))
         .route("/gestion/utilisateurs/{id}/activation", post(users::activation))

@@ -145,3 +145,26 @@ impl TestApp {
         personas
     }
 }
+
+/// A posted form body with some fields changed (or added).
+pub fn with(body: &[u8], changes: &[(&str, &str)]) -> String {
+    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
+    for (name, value) in changes {
+        match pairs.iter_mut().find(|(n, _)| n == name) {
+            Some(pair) => pair.1 = (*value).to_owned(),
+            None => pairs.push(((*name).to_owned(), (*value).to_owned())),
+        }
+    }
+    form_urlencoded::Serializer::new(String::new()).extend_pairs(&pairs).finish()
+}
+
+/// Posts a urlencoded body with `client` (its cookies).
+pub async fn post_form(app: &TestApp, client: &reqwest::Client, path: &str, body: String) -> reqwest::Response {
+    client
+        .post(format!("{}{path}", app.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}

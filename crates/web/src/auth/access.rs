@@ -32,9 +32,13 @@ pub const EVERYONE: &[Role] = &Role::ALL;
 /// API scopes.
 pub const PROGRAMS_WRITE: &str = "programs:write";
 pub const PROGRAMS_PUBLISH: &str = "programs:publish";
+pub const PLANNING_READ: &str = "planning:read";
+pub const PLANNING_WRITE: &str = "planning:write";
 pub const SCOPES: &[(&str, &str)] = &[
     (PROGRAMS_WRITE, "Créer et modifier les fiches (brouillons)"),
     (PROGRAMS_PUBLISH, "Publier les fiches"),
+    (PLANNING_READ, "Lire les sessions et les conventions"),
+    (PLANNING_WRITE, "Planifier des sessions, rédiger, envoyer et signer des conventions"),
 ];
 
 use Access::{ClientSpace, Public, Roles, Token};
@@ -97,6 +101,16 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/gestion/clients", Roles(STAFF)),
     // Directory: clients' sites and contacts, venues and rooms, providers and trainers.
     // Planning: requests, sessions, conventions and avenants, calendars.
+    ("GET", "/gestion/conventions", Roles(STAFF)),
+    ("GET", "/gestion/conventions/nouvelle", Roles(STAFF)),
+    ("POST", "/gestion/conventions/nouvelle", Roles(STAFF)),
+    ("GET", "/gestion/conventions/{id}", Roles(STAFF)),
+    ("POST", "/gestion/conventions/{id}", Roles(STAFF)),
+    ("POST", "/gestion/conventions/{id}/statut", Roles(STAFF)),
+    ("GET", "/gestion/conventions/{id}/pdf", Roles(STAFF)),
+    ("POST", "/gestion/conventions/{id}/avenants", Roles(STAFF)),
+    ("POST", "/gestion/avenants/{id}/statut", Roles(STAFF)),
+    ("GET", "/gestion/avenants/{id}/pdf", Roles(STAFF)),
     ("GET", "/gestion/utilisateurs", Roles(ADMIN)),
     ("POST", "/gestion/utilisateurs", Roles(ADMIN)),
     ("GET", "/gestion/utilisateurs/{id}", Roles(ADMIN)),
@@ -110,6 +124,12 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/v1/programs", Token(PROGRAMS_WRITE)),
     ("PUT", "/api/v1/programs/{slug}", Token(PROGRAMS_WRITE)),
     ("POST", "/api/v1/programs/{slug}/publication", Token(PROGRAMS_PUBLISH)),
+    ("POST", "/api/v1/sessions", Token(PLANNING_WRITE)),
+    ("GET", "/api/v1/sessions/{id}", Token(PLANNING_READ)),
+    ("GET", "/api/v1/conventions", Token(PLANNING_READ)),
+    ("POST", "/api/v1/conventions", Token(PLANNING_WRITE)),
+    ("GET", "/api/v1/conventions/{id}", Token(PLANNING_READ)),
+    ("POST", "/api/v1/conventions/{id}/status", Token(PLANNING_WRITE)),
 ];
 
 /// The declared access of a route, if it is declared.

@@ -62,6 +62,13 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "lien-affiche" => "Aucun serveur SMTP n'est configuré : transmettez vous-même le lien personnel ci-dessous. Il ne sera plus affiché.",
         "jeton-revoque" => "Jeton révoqué.",
         "client" => "Client enregistré.",
+        "convention" => "Convention créée (brouillon). Vérifiez ses conditions puis envoyez-la au client.",
+        "convention-modifiee" => "Conditions de la convention enregistrées.",
+        "statut-envoye" => "Envoi enregistré.",
+        "statut-signe" => "Signature enregistrée.",
+        "statut-brouillon" => "Revenue au brouillon : ses conditions sont de nouveau modifiables.",
+        "statut-annule" => "Annulation enregistrée.",
+        "avenant" => "Avenant créé (brouillon). Il s'appliquera à la session une fois signé.",
         _ => return None,
     })
 }
