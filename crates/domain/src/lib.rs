@@ -5,6 +5,7 @@ pub mod access_delay;
 pub mod account;
 pub mod agreement_number;
 pub mod completeness;
+pub mod directory;
 pub mod duration;
 pub mod french_date;
 pub mod half_day;

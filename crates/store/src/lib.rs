@@ -8,6 +8,7 @@
 mod accounts;
 mod api_tokens;
 mod audit;
+mod clients;
 mod connect;
 mod editing;
 mod error;
@@ -15,12 +16,16 @@ mod organisation;
 mod outbox;
 mod programs;
 mod sessions;
+mod trainer_records;
+mod trainers;
+mod venues;
 #[doc(hidden)]
 pub mod testing;
 
 pub use accounts::{Client, FailureCount, LinkPurpose, LinkSummary, NewLink, NewUser, User};
 pub use api_tokens::ApiToken;
 pub use audit::{AuditEvent, AuditFilter, AuditPage};
+pub use clients::{ClientContact, ClientRecord, ClientSite, ClientSummary};
 pub use editing::{CategoryRow, EditableProgram, ProgramRow, VersionSummary};
 pub use connect::Backend;
 /// JSON values as the store returns them (journal before/after).
@@ -29,6 +34,9 @@ pub use error::StoreError;
 pub use outbox::{MailStatus, OutboxCounts, OutboxEntry, OutgoingMail, QueuedMail};
 pub use programs::{CatalogueStamp, CategoryCount, ImportSummary, ProgramFilter, ProgramPage, ProgramSummary, StoredProgram};
 pub use sessions::SessionSummary;
+pub use trainer_records::{TrainerDocument, Unavailability};
+pub use trainers::{Provider, Trainer};
+pub use venues::{Room, Venue};
 
 /// Expands `$body` once for each backend with `$pool` bound to its typed pool.
 macro_rules! on_pool {
