@@ -138,7 +138,7 @@ async fn clients_sites_and_contacts() {
 /// A session with one day; returns the session's id.
 async fn planned_session(store: &Store) -> i64 {
     let seed = parse_catalogue_page(SEED).unwrap();
-    store.import_programs(&[seed.clone()], "test").await.unwrap();
+    store.import_programs(std::slice::from_ref(&seed), "test").await.unwrap();
     let day = SessionDay {
         date: d(2027, 3, 22),
         start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),

@@ -7,6 +7,7 @@ mod api_writes;
 mod authorization;
 mod backoffice;
 mod cli;
+mod directory;
 mod helpers;
 mod security;
 mod site;

@@ -62,8 +62,28 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "lien-affiche" => "Aucun serveur SMTP n'est configuré : transmettez vous-même le lien personnel ci-dessous. Il ne sera plus affiché.",
         "jeton-revoque" => "Jeton révoqué.",
         "client" => "Client enregistré.",
+        "site" => "Site ajouté.",
+        "site-supprime" => "Site supprimé.",
+        "contact" => "Contact ajouté.",
+        "contact-supprime" => "Contact supprimé.",
+        "lieu" => "Lieu enregistré.",
+        "lieu-supprime" => "Lieu supprimé, avec ses salles.",
+        "salle" => "Salle enregistrée.",
+        "salle-supprimee" => "Salle supprimée.",
+        "prestataire" => "Prestataire enregistré.",
+        "formateur" => "Formateur enregistré.",
+        "document" => "Document ajouté.",
+        "document-supprime" => "Document supprimé.",
+        "indisponibilite" => "Indisponibilité enregistrée.",
+        "indisponibilite-supprimee" => "Indisponibilité supprimée.",
         _ => return None,
     })
+}
+
+/// The confirmation code a redirect carries (`?ok=…`).
+#[derive(serde::Deserialize, Default)]
+pub struct NoticeQuery {
+    pub ok: Option<String>,
 }
 
 /// Renders a back-office page, or the error page.

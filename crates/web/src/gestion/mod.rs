@@ -1,7 +1,8 @@
 //! The back-office (`/gestion`): program sheets (editor, versions, publication), categories,
-//! the organisation's settings, clients, accounts, API tokens, the journal and the outbox.
+//! the organisation's settings, the directory (clients, venues, trainers), accounts, API tokens, the journal and the outbox.
 
 pub mod categories;
+pub mod client;
 pub mod clients;
 pub mod dashboard;
 pub mod editor;
@@ -12,5 +13,10 @@ pub mod organisation;
 pub mod outbox;
 pub mod programs;
 pub mod tokens;
+pub mod trainer;
+pub mod trainer_documents;
+pub mod trainers;
 pub mod users;
+pub mod venue;
+pub mod venues;
 pub mod versions;
