@@ -11,21 +11,25 @@ mod bookings;
 mod calendar_feeds;
 mod api_tokens;
 mod audit;
+mod clients;
 mod connect;
 mod editing;
 mod error;
 mod organisation;
 mod outbox;
-mod parties;
 mod programs;
 mod requests;
 mod sessions;
+mod trainer_records;
+mod trainers;
+mod venues;
 #[doc(hidden)]
 pub mod testing;
 
 pub use accounts::{Client, FailureCount, LinkPurpose, LinkSummary, NewLink, NewUser, User};
 pub use api_tokens::ApiToken;
 pub use audit::{AuditEvent, AuditFilter, AuditPage};
+pub use clients::{ClientContact, ClientRecord, ClientSite, ClientSummary};
 pub use editing::{CategoryRow, EditableProgram, ProgramRow, VersionSummary};
 pub use connect::Backend;
 /// JSON values as the store returns them (journal before/after).
@@ -36,9 +40,11 @@ pub use programs::{CatalogueStamp, CategoryCount, ImportSummary, ProgramFilter, 
 pub use agreements::{Agreement, AgreementTerms, Amendment};
 pub use bookings::{CalendarDay, CalendarScope};
 pub use calendar_feeds::CalendarFeed;
-pub use parties::ClientParty;
 pub use requests::{Answer, RequestRow};
 pub use sessions::{DayDetail, SessionDetail, SessionRow, SessionSummary};
+pub use trainer_records::{TrainerDocument, Unavailability};
+pub use trainers::{Provider, Trainer};
+pub use venues::{Room, Venue};
 
 /// Expands `$body` once for each backend with `$pool` bound to its typed pool.
 macro_rules! on_pool {

@@ -263,7 +263,7 @@ macro_rules! insert_day {
         .bind(day.headcount.map(|h| i64::from(h.max)))
         .fetch_one(&mut *$tx)
         .await
-        .map_err(|e| crate::accounts::conflict_on_unique(e, "La session a déjà une journée à cette date."))?;
+        .map_err(|e| crate::error::conflict_on_unique(e, "La session a déjà une journée à cette date."))?;
         for trainer in &day.trainer_ids {
             sqlx::query("INSERT INTO session_day_trainers (day_id, trainer_id) VALUES ($1, $2)")
                 .bind(id)
@@ -458,7 +458,7 @@ impl Store {
             .bind(session_id)
             .execute(&mut *tx)
             .await
-            .map_err(|e| crate::accounts::conflict_on_unique(e, "La session a déjà une journée à cette date."))?;
+            .map_err(|e| crate::error::conflict_on_unique(e, "La session a déjà une journée à cette date."))?;
             sqlx::query("DELETE FROM session_day_trainers WHERE day_id = $1").bind(day_id).execute(&mut *tx).await?;
             for trainer in &day.trainer_ids {
                 sqlx::query("INSERT INTO session_day_trainers (day_id, trainer_id) VALUES ($1, $2)")

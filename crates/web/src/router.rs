@@ -15,7 +15,10 @@ use crate::assets::{STYLESHEET_PATH, stylesheet};
 use crate::error::{ApiError, error_page};
 use crate::state::AppState;
 use crate::auth::{access, session};
-use crate::gestion::{amendments, categories, clients, conventions, dashboard, editor, journal, organisation, outbox, programs, tokens, users, versions};
+use crate::gestion::{
+    amendments, categories, client, clients, conventions, dashboard, editor, journal, organisation, outbox, programs, tokens, trainer, trainer_documents, trainers, users, venue, venues,
+    versions,
+};
 use crate::{account, api, security, site};
 
 async fn healthz(State(state): State<AppState>) -> Response {
@@ -89,6 +92,25 @@ pub fn router(state: AppState) -> Router {
         .route("/gestion/conventions/{id}/avenants", post(amendments::create))
         .route("/gestion/avenants/{id}/statut", post(amendments::set_status))
         .route("/gestion/avenants/{id}/pdf", get(amendments::pdf))
+        .route("/gestion/clients/{id}", get(client::show).post(client::save))
+        .route("/gestion/clients/{id}/sites", post(client::add_site))
+        .route("/gestion/clients/sites/{id}/supprimer", post(client::delete_site))
+        .route("/gestion/clients/{id}/contacts", post(client::add_contact))
+        .route("/gestion/clients/contacts/{id}/supprimer", post(client::delete_contact))
+        .route("/gestion/lieux", get(venues::list).post(venues::create))
+        .route("/gestion/lieux/{id}", get(venue::show).post(venue::save))
+        .route("/gestion/lieux/{id}/supprimer", post(venue::delete))
+        .route("/gestion/lieux/{id}/salles", post(venue::add_room))
+        .route("/gestion/lieux/salles/{id}", post(venue::save_room))
+        .route("/gestion/lieux/salles/{id}/supprimer", post(venue::delete_room))
+        .route("/gestion/formateurs", get(trainers::list).post(trainers::create))
+        .route("/gestion/prestataires", post(trainers::create_provider))
+        .route("/gestion/formateurs/{id}", get(trainer::show).post(trainer::save))
+        .route("/gestion/formateurs/{id}/documents", post(trainer_documents::upload))
+        .route("/gestion/formateurs/documents/{id}", get(trainer_documents::download))
+        .route("/gestion/formateurs/documents/{id}/supprimer", post(trainer_documents::delete))
+        .route("/gestion/formateurs/{id}/indisponibilites", post(trainer::add_unavailability))
+        .route("/gestion/formateurs/indisponibilites/{id}/supprimer", post(trainer::delete_unavailability))
         .route("/gestion/utilisateurs", get(users::list).post(users::create))
         .route("/gestion/utilisateurs/{id}", get(users::show))
         .route("/gestion/utilisateurs/{id}/activation", post(users::activation))

@@ -8,6 +8,7 @@ mod authorization;
 mod backoffice;
 mod cli;
 mod conventions;
+mod directory;
 mod helpers;
 mod security;
 mod site;

@@ -9,7 +9,7 @@ use forma_domain::amendment::AmendmentChange;
 use forma_domain::organisation::Organisation;
 use forma_domain::program::Prerequisites;
 use forma_domain::session::PlannedDay;
-use forma_store::{Agreement, Amendment, ClientParty, DayDetail, SessionDetail, Store};
+use forma_store::{Agreement, Amendment, ClientRecord, DayDetail, SessionDetail, Store};
 
 use crate::state::AppState;
 
@@ -56,7 +56,7 @@ pub fn organisation(org: &Organisation) -> docs::Organisation {
     }
 }
 
-fn client(party: &ClientParty) -> docs::Party {
+fn client(party: &ClientRecord) -> docs::Party {
     docs::Party {
         name: party.name.clone(),
         address_lines: lines(&party.address),
@@ -159,9 +159,9 @@ pub enum AssemblyError {
     Document(#[from] docs::DocumentError),
 }
 
-async fn parts(store: &Store, agreement: &Agreement) -> Result<(SessionDetail, ClientParty), AssemblyError> {
+async fn parts(store: &Store, agreement: &Agreement) -> Result<(SessionDetail, ClientRecord), AssemblyError> {
     let session = store.session(agreement.session_id).await?.ok_or_else(|| AssemblyError::Missing(format!("session n° {}", agreement.session_id)))?;
-    let party = store.client_party(agreement.client_id).await?.ok_or_else(|| AssemblyError::Missing(format!("client n° {}", agreement.client_id)))?;
+    let party = store.client_details(agreement.client_id).await?.ok_or_else(|| AssemblyError::Missing(format!("client n° {}", agreement.client_id)))?;
     Ok((session, party))
 }
 

@@ -40,6 +40,16 @@ struct ListPage {
     agreements: Vec<Agreement>,
 }
 
+impl ListPage {
+    fn total(&self, agreement: &Agreement) -> String {
+        euros(agreement.price.total_excl_tax_cents())
+    }
+
+    fn date(&self, d: &chrono::NaiveDate) -> String {
+        long_date(*d)
+    }
+}
+
 #[derive(Deserialize, Default)]
 pub struct NoticeQuery {
     ok: Option<String>,
@@ -197,6 +207,14 @@ impl ShowPage {
 
     pub fn date(&self, d: &chrono::NaiveDate) -> String {
         long_date(*d)
+    }
+
+    pub fn weekday_date(&self, d: &chrono::NaiveDate) -> String {
+        forma_domain::french_date::long_date_with_weekday(*d)
+    }
+
+    pub fn money(&self, cents: &i64) -> String {
+        euros(*cents)
     }
 
     pub fn editable(&self) -> bool {

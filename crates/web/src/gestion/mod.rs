@@ -1,10 +1,11 @@
 //! The back-office (`/gestion`): program sheets (editor, versions, publication), categories,
-//! the organisation's settings, clients, accounts, API tokens, the journal and the outbox.
+//! the organisation's settings, the directory (clients, venues, trainers), accounts, API tokens, the journal and the outbox.
 
 pub mod agreement_documents;
 pub mod agreement_form;
 pub mod amendments;
 pub mod categories;
+pub mod client;
 pub mod clients;
 pub mod conventions;
 pub mod dashboard;
@@ -16,5 +17,10 @@ pub mod organisation;
 pub mod outbox;
 pub mod programs;
 pub mod tokens;
+pub mod trainer;
+pub mod trainer_documents;
+pub mod trainers;
 pub mod users;
+pub mod venue;
+pub mod venues;
 pub mod versions;
