@@ -3,6 +3,7 @@
 
 mod accounts;
 mod api;
+mod api_planning;
 mod api_writes;
 mod authorization;
 mod backoffice;
