@@ -176,12 +176,18 @@ impl SessionIo {
 }
 
 fn json<T: for<'de> Deserialize<'de>>(payload: Result<Json<serde_json::Value>, JsonRejection>) -> Result<T, ApiError> {
-    let Json(value) = payload.map_err(|r| ApiError::BadRequest(format!("JSON illisible : {}", r.body_text())))?;
+    let Json(mut value) = payload.map_err(|r| ApiError::BadRequest(format!("JSON illisible : {}", r.body_text())))?;
+    super::program_writes::integral_numbers(&mut value);
     serde_json::from_value(value).map_err(|e| ApiError::BadRequest(format!("JSON illisible : {e}")))
 }
 
 fn not_found(what: &str, id: i64) -> ApiError {
     ApiError::NotFound(format!("{what} n° {id} introuvable"))
+}
+
+/// An id from the address; anything that is not one names nothing (404, not axum's 400).
+fn path_id(what: &str, Path(text): Path<String>) -> Result<i64, ApiError> {
+    text.parse().map_err(|_| ApiError::NotFound(format!("{what} « {text} » introuvable")))
 }
 
 /// Read a session
@@ -198,7 +204,8 @@ fn not_found(what: &str, id: i64) -> ApiError {
         (status = 404, body = Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn get_session(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Json<SessionIo>, ApiError> {
+pub async fn get_session(State(state): State<AppState>, path: Path<String>) -> Result<Json<SessionIo>, ApiError> {
+    let id = path_id("session", path)?;
     let session = state.store.session(id).await?.ok_or_else(|| not_found("session", id))?;
     Ok(Json(SessionIo::new(session, Vec::new())))
 }
@@ -337,7 +344,8 @@ pub async fn list_conventions(State(state): State<AppState>) -> Result<Json<Vec<
         (status = 404, body = Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn get_convention(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Json<ConventionIo>, ApiError> {
+pub async fn get_convention(State(state): State<AppState>, path: Path<String>) -> Result<Json<ConventionIo>, ApiError> {
+    let id = path_id("convention", path)?;
     let agreement = state.store.agreement(id).await?.ok_or_else(|| not_found("convention", id))?;
     Ok(Json(agreement.into()))
 }
@@ -457,20 +465,24 @@ pub struct StatusIo {
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Étape impossible depuis le statut actuel (brouillon → envoyée → signée)", body = Problem, content_type = "application/problem+json")
+        (status = 409, description = "Étape impossible depuis le statut actuel (brouillon → envoyée → signée)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Date dans le futur", body = Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn set_convention_status(
     State(state): State<AppState>,
     Extension(actor): Extension<ApiActor>,
-    Path(id): Path<i64>,
+    path: Path<String>,
     payload: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Json<ConventionIo>, ApiError> {
+    let id = path_id("convention", path)?;
     let input: StatusIo = json(payload)?;
     let today = crate::site::today();
     let on = input.on.unwrap_or(today);
     if on > today {
-        return Err(ApiError::BadRequest("la date ne peut pas être dans le futur".into()));
+        let mut errors = FieldErrors::default();
+        errors.add("on", "la date ne peut pas être dans le futur");
+        return Err(ApiError::Unprocessable("date invalide".into(), errors));
     }
     match state.store.set_agreement_status(id, input.status, on, &actor.0).await {
         Ok(()) => {}
