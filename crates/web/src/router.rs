@@ -15,7 +15,7 @@ use crate::assets::{STYLESHEET_PATH, stylesheet};
 use crate::error::{ApiError, error_page};
 use crate::state::AppState;
 use crate::auth::{access, session};
-use crate::gestion::{categories, clients, dashboard, editor, journal, organisation, outbox, programs, tokens, users, versions};
+use crate::gestion::{categories, clients, dashboard, editor, journal, organisation, outbox, programs, sessions, tokens, users, versions};
 use crate::{account, api, security, site};
 
 async fn healthz(State(state): State<AppState>) -> Response {
@@ -81,6 +81,14 @@ pub fn router(state: AppState) -> Router {
         .route("/gestion/courriels", get(outbox::list))
         .route("/gestion/courriels/{id}/renvoyer", post(outbox::requeue))
         .route("/gestion/clients", get(clients::list).post(clients::create))
+        .route("/gestion/sessions", get(sessions::list))
+        .route("/gestion/sessions/nouvelle", get(sessions::new).post(sessions::create))
+        .route("/gestion/sessions/{id}", get(sessions::show).post(sessions::update_header))
+        .route("/gestion/sessions/{id}/annuler", post(sessions::cancel))
+        .route("/gestion/sessions/{id}/retablir", post(sessions::reinstate))
+        .route("/gestion/sessions/{id}/journees", post(sessions::add_day))
+        .route("/gestion/sessions/{id}/journees/{number}", get(sessions::edit_day).post(sessions::save_day))
+        .route("/gestion/sessions/{id}/journees/{number}/supprimer", post(sessions::delete_day))
         .route("/gestion/utilisateurs", get(users::list).post(users::create))
         .route("/gestion/utilisateurs/{id}", get(users::show))
         .route("/gestion/utilisateurs/{id}/activation", post(users::activation))

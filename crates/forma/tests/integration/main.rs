@@ -9,4 +9,5 @@ mod backoffice;
 mod cli;
 mod helpers;
 mod security;
+mod sessions;
 mod site;

@@ -97,6 +97,17 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/gestion/clients", Roles(STAFF)),
     // Directory: clients' sites and contacts, venues and rooms, providers and trainers.
     // Planning: requests, sessions, conventions and avenants, calendars.
+    ("GET", "/gestion/sessions", Roles(STAFF)),
+    ("GET", "/gestion/sessions/nouvelle", Roles(STAFF)),
+    ("POST", "/gestion/sessions/nouvelle", Roles(STAFF)),
+    ("GET", "/gestion/sessions/{id}", Roles(STAFF)),
+    ("POST", "/gestion/sessions/{id}", Roles(STAFF)),
+    ("POST", "/gestion/sessions/{id}/annuler", Roles(STAFF)),
+    ("POST", "/gestion/sessions/{id}/retablir", Roles(STAFF)),
+    ("POST", "/gestion/sessions/{id}/journees", Roles(STAFF)),
+    ("GET", "/gestion/sessions/{id}/journees/{number}", Roles(STAFF)),
+    ("POST", "/gestion/sessions/{id}/journees/{number}", Roles(STAFF)),
+    ("POST", "/gestion/sessions/{id}/journees/{number}/supprimer", Roles(STAFF)),
     ("GET", "/gestion/utilisateurs", Roles(ADMIN)),
     ("POST", "/gestion/utilisateurs", Roles(ADMIN)),
     ("GET", "/gestion/utilisateurs/{id}", Roles(ADMIN)),
