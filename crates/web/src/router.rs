@@ -16,8 +16,8 @@ use crate::error::{ApiError, error_page};
 use crate::state::AppState;
 use crate::auth::{access, session};
 use crate::gestion::{
-    amendments, categories, client, clients, conventions, dashboard, editor, journal, organisation, outbox, programs, tokens, trainer, trainer_documents, trainers, users, venue, venues,
-    versions,
+    amendments, categories, client, clients, conventions, dashboard, editor, journal, organisation, outbox, programs, sessions, tokens, trainer, trainer_documents, trainers, users,
+    venue, venues, versions,
 };
 use crate::{account, api, security, site};
 
@@ -111,6 +111,14 @@ pub fn router(state: AppState) -> Router {
         .route("/gestion/formateurs/documents/{id}/supprimer", post(trainer_documents::delete))
         .route("/gestion/formateurs/{id}/indisponibilites", post(trainer::add_unavailability))
         .route("/gestion/formateurs/indisponibilites/{id}/supprimer", post(trainer::delete_unavailability))
+        .route("/gestion/sessions", get(sessions::list))
+        .route("/gestion/sessions/nouvelle", get(sessions::new).post(sessions::create))
+        .route("/gestion/sessions/{id}", get(sessions::show).post(sessions::update_header))
+        .route("/gestion/sessions/{id}/annuler", post(sessions::cancel))
+        .route("/gestion/sessions/{id}/retablir", post(sessions::reinstate))
+        .route("/gestion/sessions/{id}/journees", post(sessions::add_day))
+        .route("/gestion/sessions/{id}/journees/{number}", get(sessions::edit_day).post(sessions::save_day))
+        .route("/gestion/sessions/{id}/journees/{number}/supprimer", post(sessions::delete_day))
         .route("/gestion/utilisateurs", get(users::list).post(users::create))
         .route("/gestion/utilisateurs/{id}", get(users::show))
         .route("/gestion/utilisateurs/{id}/activation", post(users::activation))

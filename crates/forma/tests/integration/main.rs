@@ -12,4 +12,5 @@ mod conventions;
 mod directory;
 mod helpers;
 mod security;
+mod sessions;
 mod site;

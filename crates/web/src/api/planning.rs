@@ -26,9 +26,9 @@ use crate::state::AppState;
 /// One half-day, local time (Europe/Paris).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct HalfDayIo {
-    #[schema(value_type = String, example = "09:00:00", pattern = r"^[0-2][0-9]:[0-5][0-9](:[0-5][0-9])?$")]
+    #[schema(value_type = String, example = "09:00:00", pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$")]
     start: NaiveTime,
-    #[schema(value_type = String, example = "12:30:00", pattern = r"^[0-2][0-9]:[0-5][0-9](:[0-5][0-9])?$")]
+    #[schema(value_type = String, example = "12:30:00", pattern = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$")]
     end: NaiveTime,
 }
 

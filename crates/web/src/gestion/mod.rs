@@ -16,6 +16,8 @@ pub mod layout;
 pub mod organisation;
 pub mod outbox;
 pub mod programs;
+pub mod session_form;
+pub mod sessions;
 pub mod tokens;
 pub mod trainer;
 pub mod trainer_documents;
