@@ -177,14 +177,17 @@ impl DayRow {
     }
 }
 
+/// A day's trainer: (day id, trainer id, name).
+pub(crate) type DayTrainer = (i64, i64, String);
+
 /// Trainers of the given days: (day id, trainer id, name), by day then name.
 pub(crate) const DAY_TRAINERS: &str =
     "SELECT dt.day_id, t.id, t.name FROM session_day_trainers dt JOIN trainers t ON t.id = dt.trainer_id";
 
-pub(crate) fn day_details(rows: Vec<DayRow>, trainers: &[(i64, i64, String)]) -> Vec<DayDetail> {
+pub(crate) fn day_details(rows: Vec<DayRow>, trainers: &[DayTrainer]) -> Vec<DayDetail> {
     rows.into_iter()
         .map(|row| {
-            let mine: Vec<&(i64, i64, String)> = trainers.iter().filter(|t| t.0 == row.id).collect();
+            let mine: Vec<&DayTrainer> = trainers.iter().filter(|t| t.0 == row.id).collect();
             let day = row.planned(mine.iter().map(|t| t.1).collect());
             DayDetail {
                 id: row.id,
@@ -320,7 +323,7 @@ impl Store {
     }
 
     pub async fn session(&self, id: i64) -> Result<Option<SessionDetail>, StoreError> {
-        let (header, modules, days, trainers): (Option<HeaderRow>, Vec<(String,)>, Vec<DayRow>, Vec<(i64, i64, String)>) = on_pool!(self, pool => {
+        let (header, modules, days, trainers): (Option<HeaderRow>, Vec<(String,)>, Vec<DayRow>, Vec<DayTrainer>) = on_pool!(self, pool => {
             let header = sqlx::query_as::<_, HeaderRow>(
                 "SELECT s.id, p.slug, p.title, s.program_version, s.kind, s.client_id, c.name AS client_name, s.capacity, s.status \
                  FROM sessions s JOIN programs p ON p.id = s.program_id LEFT JOIN clients c ON c.id = s.client_id WHERE s.id = $1",

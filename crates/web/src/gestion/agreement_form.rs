@@ -108,6 +108,7 @@ pub struct NewAgreementForm {
     pub terms: TermsForm,
 }
 
+#[derive(Debug)]
 pub struct NewAgreement {
     pub client_id: i64,
     pub number: Option<AgreementNumber>,
