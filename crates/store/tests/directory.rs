@@ -8,7 +8,7 @@ use forma_domain::directory::{
     NewUnavailability, NewVenue, ProviderForm, RoomForm, SiteForm, TrainerForm, UnavailabilityForm, VenueForm,
 };
 use forma_domain::parse_catalogue_page;
-use forma_domain::session::{NewSession, SessionDay};
+use forma_domain::session::{PlannedDay, SessionPlan};
 use forma_store::testing::{each_backend, raw_execute};
 use forma_store::{Store, StoreError};
 
@@ -139,14 +139,10 @@ async fn clients_sites_and_contacts() {
 async fn planned_session(store: &Store) -> i64 {
     let seed = parse_catalogue_page(SEED).unwrap();
     store.import_programs(std::slice::from_ref(&seed), "test").await.unwrap();
-    let day = SessionDay {
-        date: d(2027, 3, 22),
-        start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
-        end: NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
-        place: "Moulins".into(),
-    };
-    let session = NewSession { kind: ProgramKind::Intra, capacity: Some(20), days: vec![day] };
-    store.create_session(seed.slug.as_str(), session, "test").await.unwrap()
+    let day = PlannedDay { place: "Moulins".into(), ..PlannedDay::on(d(2027, 3, 22)) };
+    let client = store.create_client("CAF du Cher", "test").await.unwrap();
+    let session = SessionPlan { kind: ProgramKind::Intra, client_id: Some(client), capacity: Some(20), modules: vec![], days: vec![day] };
+    store.create_session(seed.slug.as_str(), &session, "test").await.unwrap()
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 //! small, resolve the conflict and save; see warnings; edit, add and delete days; cancel.
 
 use forma_domain::account::Role;
-use forma_web::testing::submit_form;
+use forma_web::testing::{submit_form, tags};
 
 use crate::helpers::{SEED_SLUG, TestApp, on_each_backend};
 
@@ -17,6 +17,32 @@ fn with(body: &[u8], changes: &[(&str, &str)]) -> String {
         }
     }
     form_urlencoded::Serializer::new(String::new()).extend_pairs(&pairs).finish()
+}
+
+/// What screen readers rely on: unique ids, a label for each control, descriptions that exist,
+/// a legend per fieldset, a caption per table; no inline script or style.
+fn check_markup(html: &str) {
+    let all = tags(html);
+    let mut ids: Vec<&str> = all.iter().filter_map(|t| t.attr("id")).collect();
+    let count = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "duplicate ids");
+    let labels: Vec<&str> = all.iter().filter(|t| t.name == "label").filter_map(|t| t.attr("for")).collect();
+    for c in all.iter().filter(|t| matches!(t.name.as_str(), "input" | "select" | "textarea") && t.attr("type") != Some("hidden")) {
+        let id = c.attr("id").unwrap_or_else(|| panic!("<{}> without id: {:?}", c.name, c.attr("name")));
+        assert!(labels.contains(&id), "no <label for=\"{id}\">");
+    }
+    for t in &all {
+        if let Some(described) = t.attr("aria-describedby") {
+            for id in described.split(' ') {
+                assert!(ids.binary_search(&id).is_ok(), "aria-describedby names unknown id {id:?}");
+            }
+        }
+        assert!(t.attr("style").is_none() && t.name != "script", "inline style or script in <{}>", t.name);
+    }
+    assert_eq!(html.matches("<fieldset").count(), html.matches("<legend>").count(), "a legend per fieldset");
+    assert_eq!(html.matches("<table").count(), html.matches("<caption").count(), "a caption per table");
 }
 
 /// Ids of what the test plans with.
@@ -84,6 +110,7 @@ const NEW: &str = "action=\"/gestion/sessions/nouvelle\"";
 async fn new_form(app: &TestApp, client: &reqwest::Client) -> Vec<u8> {
     let page = get(app, client, "/gestion/sessions/nouvelle").await;
     assert!(page.contains("<legend>Journée 3</legend>"), "three rows to start with");
+    check_markup(&page);
     submit_form(&page, NEW)
 }
 
@@ -125,6 +152,7 @@ async fn create_be_refused_resolve_and_see_the_session() {
         assert!(html.contains("value=\"Acculturation « CTG »\""), "the typed title is kept, escaped by askama");
         assert!(html.contains("value=\"2031-03-11\"") && html.contains("value=\"Vichy\"") && html.contains("value=\"12\""));
         assert!(html.contains(&format!("value=\"{thierry}\" checked")), "the trainer stays checked");
+        check_markup(&html);
 
         // With its client: created, 2 days of 7 h.
         let intra = with(&submit_form(&html, NEW), &[("client", &dir.client.to_string())]);
@@ -139,6 +167,7 @@ async fn create_be_refused_resolve_and_see_the_session() {
         assert!(page.contains("Thierry TEST") && page.contains("10 à 12 personnes"));
         assert!(page.contains("09:00–12:30 et 13:30–17:00 (7 h)"));
         assert!(page.contains(&format!("/gestion/conventions/nouvelle?session={first}")) && page.contains(&format!("/gestion/calendrier?session={first}")));
+        check_markup(&page);
 
         // Another session with the same trainer the same morning: refused, the conflict next
         // to its day, the values kept.
@@ -162,6 +191,7 @@ async fn create_be_refused_resolve_and_see_the_session() {
         assert!(html.contains("id=\"day0-conflicts\""), "next to the day");
         assert!(html.contains("aria-describedby=\"day0-conflicts\""), "the date names its conflicts");
         assert!(html.contains("value=\"Montluçon\""));
+        check_markup(&html);
 
         // The planner picks another trainer on the refused form: created.
         let resolved = with(&submit_form(&html, NEW), &[("days[0].trainers", &claire)]);
@@ -194,12 +224,35 @@ async fn create_be_refused_resolve_and_see_the_session() {
         let html = r.text().await.unwrap();
         assert!(html.contains("<legend>Journée 4</legend>") && html.contains("value=\"Gardée\"") && !html.contains("role=\"alert\""));
 
+        // Planned from a client's request: program, kind, client and seats filled in.
+        let store = app.store().await;
+        let today = chrono::Utc::now().date_naive();
+        let request = forma_domain::request::NewRequest {
+            client_id: dir.client,
+            program_slug: SEED_SLUG.into(),
+            kind: forma_domain::ProgramKind::Intra,
+            seats: Some(9),
+            received_on: today,
+            due_on: None,
+            contact: String::new(),
+            message: String::new(),
+        };
+        let request = store.create_request(&request, today + chrono::Duration::days(10), "test").await.unwrap();
+        store.close().await;
+        let page = get(&app, &client, &format!("/gestion/sessions/nouvelle?demande={request}")).await;
+        assert!(page.contains(&format!("après la demande n° {request} de CAF Test Sessions")));
+        let prefilled = String::from_utf8(submit_form(&page, NEW)).unwrap();
+        for pair in ["kind=INTRA", &format!("client={}", dir.client), "capacity=9", "program=2019-formation"] {
+            assert!(prefilled.contains(pair), "{pair} in {prefilled}");
+        }
+
         // The list shows them; the journal has them.
         let list = get(&app, &client, "/gestion/sessions").await;
         for id in [first, second, third] {
             assert!(list.contains(&format!("href=\"/gestion/sessions/{id}\"")), "{id} listed");
         }
         assert!(list.contains("du 10 mars 2031 au 11 mars 2031"));
+        check_markup(&list);
         let store = app.store().await;
         let journal = store.audit_events(Some("session"), 50).await.unwrap();
         assert!(journal.iter().filter(|e| e.action == "create" && e.actor == "planif@test.forma.test").count() >= 3);
@@ -216,7 +269,7 @@ async fn days_are_added_edited_deleted_and_a_session_cancelled() {
         let client = app.signed_in("planif2@test.forma.test").await;
         let blank = new_form(&app, &client).await;
         let place = "Montluçon, salle des fêtes";
-        let one_day = with(&blank, &[("program", SEED_SLUG), ("kind", "INTER"), ("capacity", "15"), ("days[0].date", "2031-06-02"), ("days[0].place", place)]);
+        let one_day = with(&blank, &[("program", SEED_SLUG), ("kind", "INTER"), ("capacity", "15"), ("days[0].date", "2031-06-02"), ("days[0].place", place), ("days[0].trainers", &dir.claire.to_string())]);
         let id = created(&post(&app, &client, "/gestion/sessions/nouvelle", one_day).await);
         let session_path = format!("/gestion/sessions/{id}");
         assert!(app.html("/sessions").await.contains("Montluçon, salle des fêtes"), "public while planned");
@@ -243,6 +296,7 @@ async fn days_are_added_edited_deleted_and_a_session_cancelled() {
         assert_eq!(r.status(), 422);
         let html = r.text().await.unwrap();
         assert!(html.contains("figure deux fois") && html.contains("value=\"Doublon\""));
+        check_markup(&html);
 
         // Edit a day: an unreadable head-count keeps every typed value.
         let session = app.store().await.session(id).await.unwrap().unwrap();
@@ -257,6 +311,7 @@ async fn days_are_added_edited_deleted_and_a_session_cancelled() {
         assert!(html.contains("id=\"err-day0-headcount\""), "message next to the head-count");
         assert!(html.contains("value=\"Diagnostic partagé\"") && html.contains("value=\"douze\""));
         assert!(html.contains(&format!("value=\"{}\" checked", dir.claire)));
+        check_markup(&html);
 
         // Fixed, the afternoon dropped, another trainer: saved.
         let body = with(
@@ -295,6 +350,16 @@ async fn days_are_added_edited_deleted_and_a_session_cancelled() {
         let list = get(&app, &client, "/gestion/sessions").await;
         assert!(list.contains("annulée"));
         assert!(get(&app, &client, &session_path).await.contains("Rétablir la session"));
+
+        // Its trainer is free again: another session takes her that day. Reinstating is then
+        // refused until that other session goes.
+        let taken = with(&blank, &[("program", SEED_SLUG), ("kind", "INTER"), ("days[0].date", "2031-06-02"), ("days[0].place", "Vichy"), ("days[0].trainers", &dir.claire.to_string())]);
+        let other = created(&post(&app, &client, "/gestion/sessions/nouvelle", taken).await);
+        let r = post(&app, &client, &format!("{session_path}/retablir"), String::new()).await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("ne peut pas être rétablie") && html.contains("Claire TEST est déjà en formation le lundi 2 juin 2031"));
+        assert_eq!(post(&app, &client, &format!("/gestion/sessions/{other}/annuler"), String::new()).await.status(), 303);
         let r = post(&app, &client, &format!("{session_path}/retablir"), String::new()).await;
         assert_eq!(r.status(), 303);
         assert!(app.html("/sessions").await.contains(place));

@@ -449,8 +449,8 @@ pub struct TimeField<'a> {
 /// One day of a form, ready for the template.
 #[derive(Debug, Clone)]
 pub struct DayView {
-    /// « Journée 2 ».
-    pub number: usize,
+    /// « Journée 2 », or what the page says instead (« Nouvelle journée »).
+    pub legend: String,
     /// Id prefix of its controls (`day1`).
     pub id: String,
     /// Name prefix of its fields (`days[1]`).
@@ -470,7 +470,12 @@ impl DayView {
                 mine.entry(field.to_owned()).or_insert_with(|| e.message.clone());
             }
         }
-        DayView { number: row + 1, id: format!("day{row}"), name: format!("days[{row}]"), form, errors: mine, conflicts }
+        DayView { legend: format!("Journée {}", row + 1), id: format!("day{row}"), name: format!("days[{row}]"), form, errors: mine, conflicts }
+    }
+
+    pub fn with_legend(mut self, legend: impl Into<String>) -> Self {
+        self.legend = legend.into();
+        self
     }
 
     pub fn err(&self, field: &str) -> Option<&str> {

@@ -122,19 +122,32 @@ impl ModuleField {
     }
 }
 
-/// A line of an error summary: where to go, what is wrong.
+/// A line of an error summary: where to go, what is wrong, and for a conflict its severity
+/// (`block` or `warn`; "" for a field's message).
 pub struct SummaryItem {
     pub href: String,
     pub message: String,
-    pub blocking: bool,
+    pub badge: &'static str,
+}
+
+/// The order of the form: header fields, then each day's fields as they appear.
+fn form_order(field: &str) -> (usize, usize, usize) {
+    const HEADER: &[&str] = &["program", "kind", "client", "capacity", "modules", "days"];
+    const DAY: &[&str] = &["date", "module", "title", "schedule", "venue", "room", "place", "trainers", "audience", "headcount"];
+    match field.strip_prefix("days[").and_then(|rest| rest.split_once("].")) {
+        Some((row, name)) => (1, row.parse().unwrap_or(usize::MAX), DAY.iter().position(|f| *f == name).unwrap_or(DAY.len())),
+        None => (0, HEADER.iter().position(|f| *f == field).unwrap_or(HEADER.len()), 0),
+    }
 }
 
 fn summary(errors: &FieldErrors, rename: &[(&str, &str)]) -> Vec<SummaryItem> {
-    errors
-        .iter()
+    let mut sorted: Vec<_> = errors.iter().collect();
+    sorted.sort_by_key(|e| form_order(&e.field));
+    sorted
+        .into_iter()
         .map(|e| {
             let href = rename.iter().find(|(f, _)| *f == e.field).map_or_else(|| anchor(&e.field), |(_, to)| (*to).to_owned());
-            SummaryItem { href: format!("#{href}"), message: e.message.clone(), blocking: true }
+            SummaryItem { href: format!("#{href}"), message: e.message.clone(), badge: "" }
         })
         .collect()
 }
@@ -144,7 +157,7 @@ fn conflict_summary(conflicts: &[Conflict], dates: &[(usize, NaiveDate)]) -> Vec
         .iter()
         .map(|c| {
             let row = dates.iter().find(|(_, d)| *d == c.date).map_or(0, |(r, _)| *r);
-            SummaryItem { href: format!("#day{row}-date"), message: c.message.clone(), blocking: ConflictView::of(c).blocking }
+            SummaryItem { href: format!("#day{row}-date"), message: c.message.clone(), badge: if ConflictView::of(c).blocking { "block" } else { "warn" } }
         })
         .collect()
 }
@@ -226,11 +239,15 @@ struct NewPage {
     errors: FieldErrors,
     summary: Vec<SummaryItem>,
     blocked: bool,
+    /// « D'après la demande n° 3 de la CAF de l'Allier », when prefilled from a request.
+    from_request: String,
 }
 
 #[derive(Deserialize, Default)]
 pub struct NewQuery {
     programme: Option<String>,
+    /// A client's request to plan from: its program, kind, client and seats.
+    demande: Option<String>,
 }
 
 fn new_page(state: &AppState, user: &User, form: SessionForm, choices: &PlanningChoices, errors: FieldErrors, conflicts: &[Conflict]) -> NewPage {
@@ -248,6 +265,7 @@ fn new_page(state: &AppState, user: &User, form: SessionForm, choices: &Planning
         errors,
         summary: items,
         blocked: any_blocking(conflicts),
+        from_request: String::new(),
     }
 }
 
@@ -262,7 +280,27 @@ pub async fn new(State(state): State<AppState>, current: CurrentUser, Query(q): 
         form.program.clone_from(&program.slug);
         form.kind = program.kind.as_str().to_owned();
     }
-    render(&state, new_page(&state, user, form, &choices, FieldErrors::default(), &[]))
+    let mut from_request = String::new();
+    if let Some(id) = q.demande.as_deref().and_then(|d| d.trim().parse::<i64>().ok()) {
+        match state.store.request(id).await {
+            Ok(Some(request)) => {
+                if choices.program(&request.program_slug).is_some() {
+                    form.program.clone_from(&request.program_slug);
+                }
+                form.kind = request.kind.as_str().to_owned();
+                // An INTER session has no client: the request's seats are taken in it.
+                if request.kind == forma_domain::ProgramKind::Intra {
+                    form.client = request.client_id.to_string();
+                }
+                form.capacity = request.seats.map(|s| s.to_string()).unwrap_or_default();
+                from_request = format!("D'après la demande n° {id} de {} (« {} »).", request.client_name, request.program_title);
+            }
+            Ok(None) => {}
+            Err(e) => return internal(&state, e.into()),
+        }
+    }
+    let page = NewPage { from_request, ..new_page(&state, user, form, &choices, FieldErrors::default(), &[]) };
+    render(&state, page)
 }
 
 pub async fn create(State(state): State<AppState>, current: CurrentUser, body: Bytes) -> Response {
@@ -423,7 +461,7 @@ async fn session_page(state: &AppState, user: &User, session: SessionDetail, ok:
     let blocking = conflicts.iter().filter(|c| ConflictView::of(c).blocking).count();
     let mut items = Vec::new();
     if let Some(m) = &refused.message {
-        items.push(SummaryItem { href: "#jours".into(), message: m.clone(), blocking: true });
+        items.push(SummaryItem { href: "#jours".into(), message: m.clone(), badge: "" });
     }
     let (header_capacity, header_modules, header_errors) = match refused.header {
         Some(h) => h,
@@ -435,12 +473,12 @@ async fn session_page(state: &AppState, user: &User, session: SessionDetail, ok:
             items.extend(summary(&errors, &[]));
             let dates: Vec<(usize, NaiveDate)> = parse_date(&form.date).map(|d| (0, d)).into_iter().collect();
             items.extend(conflict_summary(&conflicts, &dates));
-            DayView::new(0, form, &errors, conflicts.iter().map(ConflictView::of).collect())
+            DayView::new(0, form, &errors, conflicts.iter().map(ConflictView::of).collect()).with_legend("Nouvelle journée")
         }
         None => {
             // A new day takes the last one's place, trainers and audience: the usual case.
             let form = session.days.last().map_or_else(DayForm::default, |d| DayForm { date: String::new(), ..DayForm::from_day(&d.day) });
-            DayView::new(0, form, &FieldErrors::default(), Vec::new())
+            DayView::new(0, form, &FieldErrors::default(), Vec::new()).with_legend("Nouvelle journée")
         }
     };
     Ok(SessionPage {
@@ -625,17 +663,23 @@ struct DayPage {
     summary: Vec<SummaryItem>,
 }
 
-fn day_page(state: &AppState, user: &User, session: &SessionDetail, day_id: i64, form: DayForm, errors: &FieldErrors, conflicts: &[Conflict], choices: &PlanningChoices) -> DayPage {
+/// The edit page of a day, with the form as typed, its errors and its conflicts.
+fn day_page(state: &AppState, user: &User, session: &SessionDetail, day_id: i64, choices: &PlanningChoices, typed: (DayForm, &FieldErrors, &[Conflict])) -> DayPage {
+    let (form, errors, conflicts) = typed;
     let dates: Vec<(usize, NaiveDate)> = parse_date(&form.date).map(|d| (0, d)).into_iter().collect();
     let mut items = summary(errors, &[]);
     items.extend(conflict_summary(conflicts, &dates));
     let title = format!("Session n° {} — {}", session.id, session.program_title);
+    let legend = match session.days.iter().find(|d| d.id == day_id) {
+        Some(d) => format!("Journée du {}", long_date_with_weekday(d.day.date)),
+        None => "Journée".to_owned(),
+    };
     DayPage {
         frame: frame(state, user, format!("Modifier une journée — {title}"), None),
         session_id: session.id,
         session_title: title,
         day_id,
-        d: DayView::new(0, form, errors, conflicts.iter().map(ConflictView::of).collect()),
+        d: DayView::new(0, form, errors, conflicts.iter().map(ConflictView::of).collect()).with_legend(legend),
         choices: Choices::of(choices),
         module_field: ModuleField::of(&session.modules),
         summary: items,
@@ -669,7 +713,7 @@ pub async fn edit_day(State(state): State<AppState>, current: CurrentUser, path:
         (Ok(c), Ok(k)) => (c, k),
         (Err(e), _) | (_, Err(e)) => return internal(&state, e.into()),
     };
-    render(&state, day_page(&state, user, &session, path.day, DayForm::from_day(&day), &FieldErrors::default(), &conflicts, &choices))
+    render(&state, day_page(&state, user, &session, path.day, &choices, (DayForm::from_day(&day), &FieldErrors::default(), &conflicts)))
 }
 
 /// Checks a posted day against the session (validation, then conflicts). `Ok` is the day to
@@ -700,7 +744,7 @@ pub async fn save_day(State(state): State<AppState>, current: CurrentUser, path:
     };
     let day = match checked_day(&state, &session, Some(path.day), &form, &choices).await {
         Ok(Ok(day)) => day,
-        Ok(Err((errors, conflicts))) => return invalid(&state, day_page(&state, user, &session, path.day, form, &errors, &conflicts, &choices)),
+        Ok(Err((errors, conflicts))) => return invalid(&state, day_page(&state, user, &session, path.day, &choices, (form, &errors, &conflicts))),
         Err(e) => return internal(&state, e.into()),
     };
     match state.store.update_session_day(session.id, path.day, &day, &current.actor()).await {
@@ -711,7 +755,7 @@ pub async fn save_day(State(state): State<AppState>, current: CurrentUser, path:
         Err(StoreError::Conflict(m)) => {
             let mut errors = FieldErrors::default();
             errors.add("days[0].date", m);
-            invalid(&state, day_page(&state, user, &session, path.day, form, &errors, &[], &choices))
+            invalid(&state, day_page(&state, user, &session, path.day, &choices, (form, &errors, &[])))
         }
         Err(StoreError::NotFound(_)) => not_found(&state),
         Err(e) => internal(&state, e.into()),
