@@ -8,6 +8,7 @@
 mod accounts;
 mod agreements;
 mod bookings;
+mod calendar_choices;
 mod calendar_feeds;
 mod api_tokens;
 mod audit;
@@ -34,6 +35,7 @@ pub use outbox::{MailStatus, OutboxCounts, OutboxEntry, OutgoingMail, QueuedMail
 pub use programs::{CatalogueStamp, CategoryCount, ImportSummary, ProgramFilter, ProgramPage, ProgramSummary, StoredProgram};
 pub use agreements::{Agreement, AgreementTerms, Amendment};
 pub use bookings::{CalendarDay, CalendarScope};
+pub use calendar_choices::CalendarChoice;
 pub use calendar_feeds::CalendarFeed;
 pub use requests::{Answer, RequestRow};
 pub use sessions::{DayDetail, SessionDetail, SessionRow, SessionSummary};

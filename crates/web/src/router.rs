@@ -15,7 +15,7 @@ use crate::assets::{STYLESHEET_PATH, stylesheet};
 use crate::error::{ApiError, error_page};
 use crate::state::AppState;
 use crate::auth::{access, session};
-use crate::gestion::{categories, clients, dashboard, editor, journal, organisation, outbox, programs, tokens, users, versions};
+use crate::gestion::{calendar, calendar_feeds, categories, clients, dashboard, editor, journal, organisation, outbox, programs, requests, tokens, users, versions};
 use crate::{account, api, security, site};
 
 async fn healthz(State(state): State<AppState>) -> Response {
@@ -81,6 +81,13 @@ pub fn router(state: AppState) -> Router {
         .route("/gestion/courriels", get(outbox::list))
         .route("/gestion/courriels/{id}/renvoyer", post(outbox::requeue))
         .route("/gestion/clients", get(clients::list).post(clients::create))
+        .route("/gestion/demandes", get(requests::list).post(requests::create))
+        .route("/gestion/demandes/{id}", get(requests::show))
+        .route("/gestion/demandes/{id}/reponse", post(requests::answer))
+        .route("/gestion/calendrier", get(calendar::show))
+        .route("/gestion/calendrier/flux", post(calendar_feeds::create))
+        .route("/gestion/calendrier/flux/{id}/revoquer", post(calendar_feeds::revoke))
+        .route("/agenda/{token}", get(calendar_feeds::feed))
         .route("/gestion/utilisateurs", get(users::list).post(users::create))
         .route("/gestion/utilisateurs/{id}", get(users::show))
         .route("/gestion/utilisateurs/{id}/activation", post(users::activation))

@@ -65,6 +65,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/mot-de-passe/{token}", Public),
     ("POST", "/mot-de-passe/{token}", Public),
     ("GET", "/acces/{token}", Public),
+    // A calendar feed: the secret address (`/agenda/{token}.ics`) is the credential.
+    ("GET", "/agenda/{token}", Public),
     // Personal spaces.
     ("GET", "/mon-espace", Roles(&[Role::Stagiaire])),
     ("GET", "/espace-formateur", Roles(&[Role::Formateur])),
@@ -97,6 +99,13 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/gestion/clients", Roles(STAFF)),
     // Directory: clients' sites and contacts, venues and rooms, providers and trainers.
     // Planning: requests, sessions, conventions and avenants, calendars.
+    ("GET", "/gestion/demandes", Roles(STAFF)),
+    ("POST", "/gestion/demandes", Roles(STAFF)),
+    ("GET", "/gestion/demandes/{id}", Roles(STAFF)),
+    ("POST", "/gestion/demandes/{id}/reponse", Roles(STAFF)),
+    ("GET", "/gestion/calendrier", Roles(STAFF)),
+    ("POST", "/gestion/calendrier/flux", Roles(STAFF)),
+    ("POST", "/gestion/calendrier/flux/{id}/revoquer", Roles(STAFF)),
     ("GET", "/gestion/utilisateurs", Roles(ADMIN)),
     ("POST", "/gestion/utilisateurs", Roles(ADMIN)),
     ("GET", "/gestion/utilisateurs/{id}", Roles(ADMIN)),
