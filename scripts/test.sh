@@ -33,6 +33,13 @@ if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check "aiosmtpd==1.4.6"
 fi
 
+# The document tests read the PDFs back with poppler (pdftotext, pdfinfo, pdffonts).
+if ! command -v pdftotext >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -qq poppler-utils >/dev/null || { apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; }
+  else sudo apt-get install -y -qq poppler-utils >/dev/null || { sudo apt-get update -qq && sudo apt-get install -y -qq poppler-utils >/dev/null; }
+  fi
+fi
+
 cargo build --locked -p forma
 cargo test --locked --workspace
 FORMA_BIN="$PWD/target/debug/forma" bash scripts/contract.sh

@@ -1,0 +1,42 @@
+//! Forma's documents: plain data in, files out.
+//!
+//! - [`convention::render`]: the convention de formation professionnelle (PDF/A-2b);
+//! - [`amendment::render`]: an avenant to a convention (PDF/A-2b);
+//! - [`ical::calendar`]: an iCalendar feed (RFC 5545) of training half-days.
+//!
+//! PDFs are typst templates (`templates/*.typ`, editable by a non-programmer) compiled in-process
+//! with the fonts embedded. Every value reaches a template through `sys.inputs`, already formatted
+//! in French by [`format`]; no data is ever written into template text, so a name such as
+//! `#set text(red)` prints as it is.
+//!
+//! The web layer maps database rows into the structs below; this crate knows nothing of the store.
+
+pub mod amendment;
+pub mod convention;
+pub mod format;
+pub mod ical;
+mod model;
+mod render;
+
+pub use model::{AnnexedProgram, Organisation, Party, PlannedDay, Price, PriceBasis};
+
+/// Why a document could not be produced. The messages are French: they may be shown to the
+/// back-office user.
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    /// The data cannot make a sound document (a half-day ending before it starts…).
+    #[error("données du document invalides : {0}")]
+    InvalidData(String),
+    /// The typst template failed to compile (a template edit broke it, usually).
+    #[error("le modèle « {template} » n'a pas pu être composé : {message}")]
+    Template {
+        template: &'static str,
+        message: String,
+    },
+    /// The compiled document could not be exported as PDF/A-2b.
+    #[error("l'export PDF du modèle « {template} » a échoué : {message}")]
+    Pdf {
+        template: &'static str,
+        message: String,
+    },
+}

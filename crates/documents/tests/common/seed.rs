@@ -1,0 +1,265 @@
+//! The seed action: EGOC's convention n° 26/19 with the CAF de l'Allier (« Accompagner la
+//! démarche de Convention Territoriale Globale »), six days in three modules of two days from
+//! March to September 2019, and its avenant n° 1 adding a seventh day.
+//!
+//! Shared by the integration tests and `examples/render.rs`.
+
+#![allow(dead_code)]
+
+use chrono::{NaiveDate, NaiveTime};
+use forma_documents::amendment::{AmendmentChange, AmendmentDocument};
+use forma_documents::convention::ConventionDocument;
+use forma_documents::{AnnexedProgram, Organisation, Party, PlannedDay, Price, PriceBasis};
+
+pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+pub fn time(h: u32, m: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(h, m, 0).unwrap()
+}
+
+pub fn organisation() -> Organisation {
+    Organisation {
+        party: Party {
+            name: "EGOC".into(),
+            address_lines: vec!["12 boulevard des États-Unis".into(), "03200 Vichy".into()],
+            siret: Some("12345678200010".into()),
+            representative: Some("M. Jean DURAND, directeur".into()),
+            email: Some("contact@egoc.org".into()),
+            phone: Some("02 99 29 82 42".into()),
+        },
+        nda: Some("84 03 01234 03".into()),
+        city: "Vichy".into(),
+    }
+}
+
+pub fn client() -> Party {
+    Party {
+        name: "CAF de l'Allier".into(),
+        address_lines: vec!["8 rue Achille Roche".into(), "03000 Moulins".into()],
+        siret: None,
+        representative: Some("Mme Anne MARTIN, directrice".into()),
+        email: None,
+        phone: None,
+    }
+}
+
+pub fn program() -> AnnexedProgram {
+    AnnexedProgram {
+        title: "Accompagner la démarche de Convention Territoriale Globale".into(),
+        version: 1,
+        updated_on: date(2019, 2, 15),
+        objectives: vec![
+            "donner un sens nouveau et une plus-value sociale à la CTG dans le paysage de l'offre \
+             de service de la CAF de l'Allier ;"
+                .into(),
+            "travailler sur une culture commune des représentations, faire évoluer les \
+             compétences et donner un nouveau souffle à la coopération inter-services ;"
+                .into(),
+            "gagner en efficacité et en cohérence pour faire avancer une nouvelle organisation \
+             territoriale concertée."
+                .into(),
+        ],
+        audience: Some(
+            "Conseillers techniques et cadres du pôle partenaires, travailleurs sociaux et leur \
+             encadrement."
+                .into(),
+        ),
+        prerequisites: Some("Aucun prérequis.".into()),
+        duration: "6 jours (42 heures)".into(),
+        sections: vec![
+            (
+                "Contenu".into(),
+                // The catalogue writes sheets in light Markdown.
+                "La formation-action se déroule en 3 modules de 2 jours. Entre chaque journée, \
+                 les équipes projets avancent dans la démarche de construction de la CTG.\n\
+                 - **Module 1 :** acculturation CTG, vision partagée et socle commun de références ;\n\
+                 - **Module 2 :** portraits de territoire et co-animation d'un projet de territoire ;\n\
+                 - **Module 3 :** organisation interne, transversalité et feuille de route.\n\
+                 #### Journée 1 – le 22 mars 2019\n\
+                 Co-construire une vision partagée de la CTG au sein de la CAF de l'Allier et en \
+                 transversalité (voir [le site de l'organisme](http://www.egoc.org))."
+                    .into(),
+            ),
+            (
+                "Méthodes pédagogiques".into(),
+                "Méthodes d'animation participatives et processus de décision collective ;\n\
+                 - démarche en prise avec la réalité des participants, co-construction des outils ;\n\
+                 - apports méthodologiques, mises en situation, outils de diagnostic partagés."
+                    .into(),
+            ),
+            (
+                "Modalités d'évaluation".into(),
+                "Évaluation en amont par questionnaire ; évaluation au cours de la formation par \
+                 mises en situation ; évaluation à chaud (bilan oral et questionnaire écrit) ; \
+                 évaluation à froid avec un outil interne de la CAF."
+                    .into(),
+            ),
+            (
+                "Accessibilité".into(),
+                "Nos formations sont accessibles à tous les agents de la CAF. Pour toute \
+                 personne en situation de handicap, contactez-nous afin d'étudier ensemble les \
+                 modalités d'accès à la formation."
+                    .into(),
+            ),
+        ],
+    }
+}
+
+pub fn day(
+    date: NaiveDate,
+    module: u32,
+    title: &str,
+    place: &str,
+    audience: &str,
+    headcount: (u32, u32),
+) -> PlannedDay {
+    PlannedDay {
+        date,
+        module: Some(format!("Module {module}")),
+        title: Some(title.into()),
+        morning: Some((time(9, 0), time(12, 30))),
+        afternoon: Some((time(13, 30), time(17, 0))),
+        place: place.into(),
+        trainers: vec!["Thierry CHEINE (Accolades)".into()],
+        audience: Some(audience.into()),
+        headcount: Some(headcount),
+    }
+}
+
+pub const MOULINS: &str = "CAF de l'Allier, Moulins — salle Allier";
+pub const VICHY: &str = "CAF de l'Allier, Vichy — salle des Célestins";
+pub const MONTLUCON: &str = "CAF de l'Allier, Montluçon — salle du Cher";
+
+pub fn days() -> Vec<PlannedDay> {
+    let teams = "Conseillers techniques, managers et travailleurs sociaux";
+    vec![
+        day(
+            date(2019, 3, 22),
+            1,
+            "Acculturation CTG",
+            MOULINS,
+            "CODIR élargi, conseillers techniques, managers, travailleurs sociaux, CSU, \
+             bureau d'études et communication",
+            (30, 40),
+        ),
+        day(
+            date(2019, 4, 12),
+            1,
+            "Socle commun de la démarche CTG",
+            VICHY,
+            teams,
+            (15, 20),
+        ),
+        day(
+            date(2019, 5, 17),
+            2,
+            "Portraits de territoire",
+            MONTLUCON,
+            teams,
+            (15, 20),
+        ),
+        day(
+            date(2019, 6, 14),
+            2,
+            "Co-animer un projet de territoire",
+            MOULINS,
+            "Conseillers techniques et encadrement",
+            (5, 8),
+        ),
+        day(
+            date(2019, 9, 6),
+            3,
+            "Organisation interne et transversalité",
+            VICHY,
+            teams,
+            (15, 20),
+        ),
+        day(
+            date(2019, 9, 27),
+            3,
+            "Bilan et feuille de route",
+            MONTLUCON,
+            teams,
+            (15, 20),
+        ),
+    ]
+}
+
+pub fn price(days: u32) -> Price {
+    Price {
+        basis: PriceBasis::PerGroupDay,
+        unit_cents: 120_000,
+        quantity: days,
+        vat_rate_basis_points: None,
+        vat_exemption_note: Some("Exonération de TVA, article 261-4-4°a du CGI".into()),
+    }
+}
+
+pub fn convention() -> ConventionDocument {
+    ConventionDocument {
+        number: "26/19".into(),
+        issued_on: date(2019, 2, 15),
+        kind: "INTRA".into(),
+        organisation: organisation(),
+        client: client(),
+        program: program(),
+        days: days(),
+        trainees: Some(
+            "15 à 20 agents par journée, 30 à 40 pour la journée d'acculturation".into(),
+        ),
+        price: price(6),
+        payment_terms: "Facturation à l'issue de chaque module, sur la base des journées \
+                        réalisées. Règlement à 30 jours à réception de la facture, par virement."
+            .into(),
+        follow_up: "Feuilles d'émargement signées par demi-journée par chaque stagiaire et par \
+                    le formateur ; bilan de fin de formation établi par le formateur."
+            .into(),
+        sanction: "Certificat de réalisation remis au client ; attestation de fin de formation \
+                   mentionnant les objectifs, la nature et la durée de l'action remise à chaque \
+                   stagiaire."
+            .into(),
+        signed_on: None,
+    }
+}
+
+pub fn seventh_day() -> PlannedDay {
+    day(
+        date(2019, 10, 18),
+        3,
+        "Journée supplémentaire : retour d'expérience",
+        MOULINS,
+        "Conseillers techniques, managers et travailleurs sociaux",
+        (15, 20),
+    )
+}
+
+pub fn amendment() -> AmendmentDocument {
+    let mut days_after = days();
+    days_after.push(seventh_day());
+    AmendmentDocument {
+        convention_number: "26/19".into(),
+        number: 1,
+        issued_on: date(2019, 9, 30),
+        organisation: organisation(),
+        client: client(),
+        program_title: program().title,
+        reason: Some(
+            "À la demande du client, une journée supplémentaire est ajoutée au module 3 pour \
+             le retour d'expérience des équipes projets."
+                .into(),
+        ),
+        changes: vec![
+            AmendmentChange::AddDays {
+                days: vec![seventh_day()],
+            },
+            AmendmentChange::ChangePrice {
+                before: price(6),
+                after: price(7),
+            },
+        ],
+        days_after,
+        signed_on: Some(date(2019, 10, 4)),
+    }
+}
