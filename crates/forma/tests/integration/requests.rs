@@ -34,7 +34,12 @@ fn with(body: &[u8], changes: &[(&str, &str)]) -> String {
 async fn get(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
     let r = client.get(format!("{}{path}", app.base)).send().await.unwrap();
     assert_eq!(r.status(), 200, "{path}");
-    r.text().await.unwrap()
+    text(r).await
+}
+
+/// The page, apostrophes unescaped (the French text reads better in assertions).
+async fn text(r: reqwest::Response) -> String {
+    r.text().await.unwrap().replace("&#39;", "'")
 }
 
 async fn post(app: &TestApp, client: &reqwest::Client, path: &str, body: String) -> reqwest::Response {
@@ -131,21 +136,21 @@ async fn requests_are_promised_within_the_sheet_delay_and_answered_once() {
         let tomorrow = (today() + Duration::days(1)).to_string();
         let r = post(&app, &client, "/gestion/demandes", with(&form, &[("client", &caf), ("program", SEED_SLUG), ("received_on", &tomorrow), ("contact", "M. Futur")])).await;
         assert_eq!(r.status(), 422);
-        let html = r.text().await.unwrap();
+        let html = text(r).await;
         assert!(html.contains("id=\"err-received_on\">La date de réception ne peut pas être dans le futur."));
         assert!(html.contains("value=\"M. Futur\"") && html.contains(&format!("value=\"{tomorrow}\"")), "values kept");
         assert!(html.contains(&format!("<option value=\"{caf}\" selected>")), "the client stays chosen");
 
         let r = post(&app, &client, "/gestion/demandes", with(&form, &[("client", &caf), ("program", SEED_SLUG), ("kind", "INTER"), ("seats", "0")])).await;
         assert_eq!(r.status(), 422);
-        let html = r.text().await.unwrap();
+        let html = text(r).await;
         assert!(html.contains("id=\"err-seats\">Le nombre de places demandées va de 1 à 1 000."));
         assert!(html.contains("name=\"seats\" inputmode=\"numeric\" value=\"0\""));
         assert!(html.contains("id=\"kind-inter\" name=\"kind\" value=\"INTER\" checked"));
 
         let r = post(&app, &client, "/gestion/demandes", with(&form, &[("client", ""), ("program", ""), ("received_on", "31/02/2026")])).await;
         assert_eq!(r.status(), 422);
-        let html = r.text().await.unwrap();
+        let html = text(r).await;
         assert!(html.contains("id=\"err-client\">Choisissez le client"));
         assert!(html.contains("id=\"err-program\">Choisissez la formation demandée"));
         assert!(html.contains("id=\"err-received_on\">Date illisible"));
@@ -155,14 +160,14 @@ async fn requests_are_promised_within_the_sheet_delay_and_answered_once() {
         let silent_slug = silent.slug.to_string();
         let r = post(&app, &client, "/gestion/demandes", with(&form, &[("client", &caf), ("program", &silent_slug), ("message", "Sans délai")])).await;
         assert_eq!(r.status(), 422);
-        let html = r.text().await.unwrap();
+        let html = text(r).await;
         assert!(html.contains("id=\"err-due_on\">La fiche ne précise pas de délai d'accès : indiquez la date de réponse promise."));
         assert!(html.contains("Sans délai</textarea>"), "message kept");
         let typed = today() + Duration::days(20);
         let before = today() - Duration::days(1);
         let r = post(&app, &client, "/gestion/demandes", with(&form, &[("client", &caf), ("program", &silent_slug), ("due_on", &before.to_string()), ("received_on", &today().to_string())])).await;
         assert_eq!(r.status(), 422);
-        assert!(r.text().await.unwrap().contains("La date de réponse promise suit la date de réception."));
+        assert!(text(r).await.contains("La date de réponse promise suit la date de réception."));
         let typed_id = record(&app, &client, &[("client", &caf), ("program", &silent_slug), ("due_on", &typed.to_string())]).await;
         let detail = get(&app, &client, &format!("/gestion/demandes/{typed_id}")).await;
         assert!(detail.contains(&format!("réponse promise le {} (date indiquée à l'enregistrement)", long_date(typed))));
@@ -174,15 +179,15 @@ async fn requests_are_promised_within_the_sheet_delay_and_answered_once() {
         let early = (received - Duration::days(1)).to_string();
         let r = post(&app, &client, &path, with(&answer_form(&page, intra), &[("answered_on", &early), ("channel", "email"), ("outcome", "accepted"), ("text", "Dates proposées")])).await;
         assert_eq!(r.status(), 422);
-        let html = r.text().await.unwrap();
+        let html = text(r).await;
         assert!(html.contains(&format!("id=\"err-answered_on\">La réponse ne peut pas précéder la réception de la demande ({}).", long_date(received))));
         assert!(html.contains("Dates proposées</textarea>") && html.contains("id=\"channel-email\" name=\"channel\" value=\"email\" checked"), "values kept");
         let r = post(&app, &client, &path, with(&answer_form(&page, intra), &[("channel", "email"), ("outcome", "accepted"), ("session", "999999")])).await;
         assert_eq!(r.status(), 422);
-        assert!(r.text().await.unwrap().contains("id=\"err-session\">Aucune session ne porte le n° 999999."));
+        assert!(text(r).await.contains("id=\"err-session\">Aucune session ne porte le n° 999999."));
         let r = post(&app, &client, &path, with(&answer_form(&page, intra), &[("outcome", "")])).await;
         assert_eq!(r.status(), 422);
-        let html = r.text().await.unwrap();
+        let html = text(r).await;
         assert!(html.contains("id=\"err-channel\">Indiquez comment la réponse a été donnée.") && html.contains("id=\"err-outcome\">Indiquez l'issue de la demande."));
 
         let good = with(&answer_form(&page, intra), &[("channel", "email"), ("outcome", "accepted"), ("text", "Dates proposées : mars 2027")]);
@@ -195,7 +200,7 @@ async fn requests_are_promised_within_the_sheet_delay_and_answered_once() {
         assert!(!detail.contains(&format!("action=\"{path}\"")), "no second form");
         let again = post(&app, &client, &path, good).await;
         assert_eq!(again.status(), 409);
-        assert!(again.text().await.unwrap().contains(&format!("Cette demande a déjà reçu une réponse, le {} : une demande ne reçoit qu'une réponse.", long_date(today()))));
+        assert!(text(again).await.contains(&format!("Cette demande a déjà reçu une réponse, le {} : une demande ne reçoit qu'une réponse.", long_date(today()))));
 
         // The late one answered today: late by as many days.
         let page = get(&app, &client, &format!("/gestion/demandes/{inter}")).await;

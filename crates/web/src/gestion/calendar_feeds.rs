@@ -18,8 +18,7 @@ use crate::auth::CurrentUser;
 use crate::auth::token::{hash_token, new_token};
 use crate::error::error_page;
 use crate::state::AppState;
-// TEMPORARY: `forma_documents::ical::{CalendarEvent, calendar}` once it is on main.
-use super::ical_stand_in::{CalendarEvent, calendar};
+use forma_documents::ical::{CalendarEvent, calendar};
 
 /// How long a feed address lasts.
 pub const FEED_DAYS: i64 = 365;

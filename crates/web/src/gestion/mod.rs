@@ -9,7 +9,6 @@ pub mod clients;
 pub mod dashboard;
 pub mod editor;
 pub mod editor_form;
-mod ical_stand_in;
 pub mod journal;
 pub mod layout;
 pub mod organisation;

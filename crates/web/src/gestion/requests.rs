@@ -50,7 +50,6 @@ pub(crate) struct RequestView {
     pub due: String,
     pub deadline: String,
     pub deadline_class: &'static str,
-    pub answered: bool,
 }
 
 impl RequestView {
@@ -66,7 +65,6 @@ impl RequestView {
             due: long_date(row.due_on),
             deadline: deadline.label(),
             deadline_class: deadline_class(deadline),
-            answered: row.answered_on.is_some(),
         }
     }
 }
