@@ -8,6 +8,7 @@
 mod accounts;
 mod agreements;
 mod bookings;
+mod calendar_choices;
 mod calendar_feeds;
 mod api_tokens;
 mod audit;
@@ -41,6 +42,7 @@ pub use planning_choices::{ClientChoice, PlanningChoices, ProgramChoice, RoomCho
 pub use programs::{CatalogueStamp, CategoryCount, ImportSummary, ProgramFilter, ProgramPage, ProgramSummary, StoredProgram};
 pub use agreements::{Agreement, AgreementTerms, Amendment};
 pub use bookings::{CalendarDay, CalendarScope};
+pub use calendar_choices::CalendarChoice;
 pub use calendar_feeds::CalendarFeed;
 pub use requests::{Answer, RequestRow};
 pub use sessions::{DayDetail, SessionDetail, SessionRow, SessionSummary};

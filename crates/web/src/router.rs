@@ -16,8 +16,8 @@ use crate::error::{ApiError, error_page};
 use crate::state::AppState;
 use crate::auth::{access, session};
 use crate::gestion::{
-    amendments, categories, client, clients, conventions, dashboard, editor, journal, organisation, outbox, programs, sessions, tokens, trainer, trainer_documents, trainers, users,
-    venue, venues, versions,
+    amendments, calendar, calendar_feeds, categories, client, clients, conventions, dashboard, editor, journal, organisation, outbox, programs, requests, sessions, tokens, trainer,
+    trainer_documents, trainers, users, venue, venues, versions,
 };
 use crate::{account, api, security, site};
 
@@ -119,6 +119,13 @@ pub fn router(state: AppState) -> Router {
         .route("/gestion/sessions/{id}/journees", post(sessions::add_day))
         .route("/gestion/sessions/{id}/journees/{number}", get(sessions::edit_day).post(sessions::save_day))
         .route("/gestion/sessions/{id}/journees/{number}/supprimer", post(sessions::delete_day))
+        .route("/gestion/demandes", get(requests::list).post(requests::create))
+        .route("/gestion/demandes/{id}", get(requests::show))
+        .route("/gestion/demandes/{id}/reponse", post(requests::answer))
+        .route("/gestion/calendrier", get(calendar::show))
+        .route("/gestion/calendrier/flux", post(calendar_feeds::create))
+        .route("/gestion/calendrier/flux/{id}/revoquer", post(calendar_feeds::revoke))
+        .route("/agenda/{token}", get(calendar_feeds::feed))
         .route("/gestion/utilisateurs", get(users::list).post(users::create))
         .route("/gestion/utilisateurs/{id}", get(users::show))
         .route("/gestion/utilisateurs/{id}/activation", post(users::activation))

@@ -69,6 +69,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/mot-de-passe/{token}", Public),
     ("POST", "/mot-de-passe/{token}", Public),
     ("GET", "/acces/{token}", Public),
+    // A calendar feed: the secret address (`/agenda/{token}.ics`) is the credential.
+    ("GET", "/agenda/{token}", Public),
     // Personal spaces.
     ("GET", "/mon-espace", Roles(&[Role::Stagiaire])),
     ("GET", "/espace-formateur", Roles(&[Role::Formateur])),
@@ -146,6 +148,13 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/gestion/sessions/{id}/journees/{number}", Roles(STAFF)),
     ("POST", "/gestion/sessions/{id}/journees/{number}", Roles(STAFF)),
     ("POST", "/gestion/sessions/{id}/journees/{number}/supprimer", Roles(STAFF)),
+    ("GET", "/gestion/demandes", Roles(STAFF)),
+    ("POST", "/gestion/demandes", Roles(STAFF)),
+    ("GET", "/gestion/demandes/{id}", Roles(STAFF)),
+    ("POST", "/gestion/demandes/{id}/reponse", Roles(STAFF)),
+    ("GET", "/gestion/calendrier", Roles(STAFF)),
+    ("POST", "/gestion/calendrier/flux", Roles(STAFF)),
+    ("POST", "/gestion/calendrier/flux/{id}/revoquer", Roles(STAFF)),
     ("GET", "/gestion/utilisateurs", Roles(ADMIN)),
     ("POST", "/gestion/utilisateurs", Roles(ADMIN)),
     ("GET", "/gestion/utilisateurs/{id}", Roles(ADMIN)),

@@ -61,6 +61,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "revoque" => "Liens personnels révoqués.",
         "lien-affiche" => "Aucun serveur SMTP n'est configuré : transmettez vous-même le lien personnel ci-dessous. Il ne sera plus affiché.",
         "jeton-revoque" => "Jeton révoqué.",
+        "reponse" => "Réponse enregistrée.",
+        "flux-revoque" => "Adresse d'abonnement révoquée : elle n'ouvre plus ce calendrier.",
         "client" => "Client enregistré.",
         "convention" => "Convention créée (brouillon). Vérifiez ses conditions puis envoyez-la au client.",
         "convention-modifiee" => "Conditions de la convention enregistrées.",

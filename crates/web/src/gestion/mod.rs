@@ -1,9 +1,12 @@
 //! The back-office (`/gestion`): program sheets (editor, versions, publication), categories,
-//! the organisation's settings, the directory (clients, venues, trainers), accounts, API tokens, the journal and the outbox.
+//! the organisation's settings, the directory (clients, venues, trainers), accounts, API tokens, the journal and the outbox;
+//! planning: training requests, sessions, conventions and avenants, calendars (with their secret iCalendar feeds).
 
 pub mod agreement_documents;
 pub mod agreement_form;
 pub mod amendments;
+pub mod calendar;
+pub mod calendar_feeds;
 pub mod categories;
 pub mod client;
 pub mod clients;
@@ -18,6 +21,7 @@ pub mod outbox;
 pub mod programs;
 pub mod session_form;
 pub mod sessions;
+pub mod requests;
 pub mod tokens;
 pub mod trainer;
 pub mod trainer_documents;
