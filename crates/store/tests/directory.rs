@@ -1,7 +1,7 @@
 //! The directory (clients, sites, contacts, venues, rooms, providers, trainers, documents,
 //! unavailabilities) on SQLite and, when FORMA_TEST_POSTGRES_URL is set, on PostgreSQL.
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use forma_domain::ProgramKind;
 use forma_domain::directory::{
     ClientDetails, ClientForm, ContactForm, DocumentKind, DocumentUpload, NewContact, NewDocument, NewProvider, NewRoom, NewSite, NewTrainer,

@@ -87,7 +87,9 @@ fn day(session: &SessionDetail, planned: &PlannedDay, stored: Option<&DayDetail>
         Some(title) => format!("Module {m} : {title}"),
         None => format!("Module {m}"),
     });
-    let place = match stored {
+    // A day not stored yet (an avenant's) is named after a stored day in the same room.
+    let named = stored.or_else(|| session.days.iter().find(|d| planned.venue_id.is_some() && d.day.venue_id == planned.venue_id && d.day.room_id == planned.room_id));
+    let place = match named {
         Some(d) => match (&d.venue_name, &d.room_name) {
             (Some(v), Some(r)) => format!("{v} — {r}"),
             (Some(v), None) => v.clone(),
