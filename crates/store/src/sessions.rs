@@ -320,7 +320,8 @@ impl Store {
     }
 
     pub async fn session(&self, id: i64) -> Result<Option<SessionDetail>, StoreError> {
-        let (header, modules, days, trainers): (Option<HeaderRow>, Vec<(String,)>, Vec<DayRow>, Vec<(i64, i64, String)>) = on_pool!(self, pool => {
+        type Fetched = (Option<HeaderRow>, Vec<(String,)>, Vec<DayRow>, Vec<(i64, i64, String)>);
+        let (header, modules, days, trainers): Fetched = on_pool!(self, pool => {
             let header = sqlx::query_as::<_, HeaderRow>(
                 "SELECT s.id, p.slug, p.title, s.program_version, s.kind, s.client_id, c.name AS client_name, s.capacity, s.status \
                  FROM sessions s JOIN programs p ON p.id = s.program_id LEFT JOIN clients c ON c.id = s.client_id WHERE s.id = $1",

@@ -108,7 +108,7 @@ pub(crate) fn events(state: &AppState, days: &[CalendarDay], updates: &std::coll
                 date: day.detail.day.date,
                 start: slot.start,
                 end: slot.end,
-                updated: updates.get(&day.session_id).copied().unwrap_or_else(|| chrono::DateTime::<Utc>::UNIX_EPOCH),
+                updated: updates.get(&day.session_id).copied().unwrap_or(chrono::DateTime::<Utc>::UNIX_EPOCH),
             });
         }
     }
