@@ -21,7 +21,7 @@ cleanup() {
 trap cleanup EXIT
 
 # A token with every scope, so that the write operations are exercised past authentication.
-token=$(FORMA_CONFIG=/nonexistent "$FORMA_BIN" --db "sqlite://$work/forma.db" token add --name contrat --scope programs:write --scope programs:publish)
+token=$(FORMA_CONFIG=/nonexistent "$FORMA_BIN" --db "sqlite://$work/forma.db" token add --name contrat --scope programs:write --scope programs:publish --scope planning:read --scope planning:write)
 FORMA_CONFIG=/nonexistent "$FORMA_BIN" --db "sqlite://$work/forma.db" serve --demo --addr 127.0.0.1:0 >"$work/out" 2>"$work/err" &
 server_pid=$!
 url=""

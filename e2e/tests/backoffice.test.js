@@ -456,6 +456,15 @@ const GESTION_PAGES = [
   ['/gestion/clients', 'clients'],
   ['/gestion/demandes', 'demandes'],
   ['/gestion/calendrier', 'calendrier'],
+  ['/gestion/lieux', 'lieux'],
+  ['/gestion/formateurs', 'formateurs'],
+];
+
+/** Directory lists whose first entry's page is checked too: list, entry address, name. */
+const DIRECTORY_ENTRIES = [
+  ['/gestion/clients', /^\/gestion\/clients\/\d+$/, 'client'],
+  ['/gestion/lieux', /^\/gestion\/lieux\/\d+$/, 'lieu'],
+  ['/gestion/formateurs', /^\/gestion\/formateurs\/\d+$/, 'formateur'],
 ];
 
 test('les pages de gestion sont accessibles', { timeout: 300_000 }, async (t) => {
@@ -486,6 +495,33 @@ test('les pages de gestion sont accessibles', { timeout: 300_000 }, async (t) =>
         await checkA11y(page, `desktop-gestion-a11y-${name}`);
       });
     }
+
+    for (const [list, entry, name] of DIRECTORY_ENTRIES) {
+      await check(`${list}: first entry`, async () => {
+        await goto(page, list);
+        const hrefs = await (await mainOf(page)).locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+        const href = hrefs.find((h) => entry.test(h ?? ''));
+        assert.ok(href, `${list} should link to an entry (${entry})`);
+        const response = await goto(page, href);
+        assert.equal(response.status(), 200, `GET ${href} status`);
+        await h1Text(page);
+        await checkA11y(page, `desktop-gestion-a11y-${name}`);
+      });
+    }
+
+    await check('/gestion/lieux (422)', async () => {
+      await goto(page, '/gestion/lieux');
+      const venue = page.getByRole('main').getByRole('link', { name: /Clermont-Ferrand/ });
+      await navigate(page, () => venue.first().click());
+      await page.getByLabel(/^\s*Nom de la salle/).fill('Salle 3');
+      await page.getByLabel(/^\s*Nombre de places/).fill('0');
+      const response = await navigate(page, () => page.getByRole('button', { name: /^\s*Ajouter la salle\s*$/ }).click());
+      assert.equal(response?.status(), 422, 'a room of 0 places should answer 422');
+      const capacity = page.getByLabel(/^\s*Nombre de places/);
+      assert.equal(await capacity.getAttribute('aria-invalid'), 'true', 'the capacity field is marked invalid');
+      assert.match(await capacity.getAttribute('aria-describedby') ?? '', /err-room-capacity/, 'the message describes the field');
+      await checkA11y(page, 'desktop-gestion-a11y-lieu-erreur');
+    });
 
     await check(`${EDITOR} (422)`, async () => {
       await goto(page, EDITOR);

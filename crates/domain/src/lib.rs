@@ -8,6 +8,7 @@ pub mod agreement_number;
 pub mod amendment;
 pub mod completeness;
 pub mod conflicts;
+pub mod directory;
 pub mod duration;
 pub mod french_date;
 pub mod half_day;

@@ -40,6 +40,11 @@ impl FieldErrors {
         self.0.extend(other.0);
     }
 
+    /// The same messages under `prefix` + field name, for a page holding several forms.
+    pub fn prefixed(self, prefix: &str) -> FieldErrors {
+        FieldErrors(self.0.into_iter().map(|e| FieldError { field: format!("{prefix}{}", e.field), message: e.message }).collect())
+    }
+
     pub fn into_result(self) -> Result<(), FieldErrors> {
         if self.is_empty() { Ok(()) } else { Err(self) }
     }

@@ -11,6 +11,10 @@ use forma_domain::account::{Email, Role};
 use forma_domain::organisation::{Organisation, Referent};
 use forma_store::{NewUser, Store};
 
+pub mod directory;
+pub mod planning;
+pub use directory::DemoDirectory;
+
 include!(concat!(env!("OUT_DIR"), "/demo_pages.rs"));
 
 pub const SEED_PAGE: &str = include_str!("../../../fixtures/seed/caf03-ctg-acculturation.txt");
@@ -80,6 +84,8 @@ pub struct DemoLoaded {
     pub summary: String,
     /// Present when the accounts were created by this run.
     pub admin: Option<DemoLogin>,
+    /// The directory's ids (clients, sites, venues, rooms, provider, trainers).
+    pub directory: DemoDirectory,
 }
 
 pub const DEMO_ADMIN: &str = "admin@demo.forma.test";
@@ -109,7 +115,7 @@ async fn accounts(store: &Store) -> anyhow::Result<Option<DemoLogin>> {
     let mut org = organisation();
     org.validate().map_err(|e| anyhow::anyhow!("organisme de démonstration invalide : {e:?}"))?;
     store.save_organisation(&org, ACTOR).await?;
-    let client = store.create_client("CAF de l'Allier", ACTOR).await?;
+    let client = store.create_client(directory::CAF_ALLIER, ACTOR).await?;
     let base = "http://127.0.0.1:8080";
     let people = [
         (DEMO_ADMIN, "Administratrice Démo", Role::Admin, None),
@@ -135,7 +141,8 @@ async fn accounts(store: &Store) -> anyhow::Result<Option<DemoLogin>> {
 }
 
 /// Loads the demo into the store. Importing is idempotent; sessions are added only to a base
-/// that has none, accounts only to a base without any, so running it twice changes nothing.
+/// that has none, accounts only to a base without any, directory entries only when no entry
+/// bears their name, so running it twice changes nothing.
 pub async fn load(store: &Store) -> anyhow::Result<DemoLoaded> {
     let programs = catalogue()?;
     let summary = store.import_programs(&programs, ACTOR).await?;
@@ -149,14 +156,16 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoLoaded> {
         }
     }
     let admin = accounts(store).await?;
+    let directory = directory::load(store, today).await?;
+    created += planning::load(store, &programs, &directory, today).await?;
     let summary = format!(
-        "Démonstration : {} fiches ({} créées, {} inchangées), {created} sessions ajoutées{}",
+        "Démonstration : {} fiches ({} créées, {} inchangées), {created} sessions ajoutées{}, annuaire (clients, lieux, formateurs), demandes et conventions en place",
         programs.len(),
         summary.created,
         summary.unchanged,
         if admin.is_some() { ", organisme, client et comptes créés" } else { "" }
     );
-    Ok(DemoLoaded { summary, admin })
+    Ok(DemoLoaded { summary, admin, directory })
 }
 
 #[cfg(test)]

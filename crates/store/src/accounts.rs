@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::audit::record;
+use crate::error::conflict_on_unique;
 use crate::outbox::{OutgoingMail, enqueue};
 use crate::{Store, StoreError, now, on_pool};
 
@@ -158,13 +159,6 @@ macro_rules! insert_link {
             .execute(&mut *$tx)
             .await
     };
-}
-
-pub(crate) fn conflict_on_unique(e: sqlx::Error, message: &str) -> StoreError {
-    match &e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(message.to_owned()),
-        _ => StoreError::Database(e),
-    }
 }
 
 impl Store {

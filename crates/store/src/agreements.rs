@@ -145,7 +145,7 @@ const AMENDMENT_SELECT: &str =
     "SELECT id, agreement_id, number, change, reason, status, issued_on, sent_on, signed_on FROM amendments";
 
 fn taken(number: AgreementNumber) -> impl FnOnce(sqlx::Error) -> StoreError {
-    move |e| crate::accounts::conflict_on_unique(e, &format!("Le numéro {number} est déjà attribué, ou ce client a déjà une convention pour cette session."))
+    move |e| crate::error::conflict_on_unique(e, &format!("Le numéro {number} est déjà attribué, ou ce client a déjà une convention pour cette session."))
 }
 
 impl Store {
@@ -338,7 +338,7 @@ impl Store {
             .bind(now())
             .fetch_one(&mut *tx)
             .await
-            .map_err(|e| crate::accounts::conflict_on_unique(e, "Cet avenant vient d'être créé par quelqu'un d'autre : rechargez la page."))?;
+            .map_err(|e| crate::error::conflict_on_unique(e, "Cet avenant vient d'être créé par quelqu'un d'autre : rechargez la page."))?;
             record!(tx, actor, "amendment", id.to_string(), "create", None::<serde_json::Value>, serde_json::to_value(change).ok())?;
             tx.commit().await?;
             Ok((id, u32::try_from(number).unwrap_or(0)))
@@ -418,7 +418,7 @@ impl Store {
                                 .bind(parking)
                                 .execute(&mut *tx)
                                 .await
-                                .map_err(|e| crate::accounts::conflict_on_unique(e, "La session a déjà une journée à cette date."))?;
+                                .map_err(|e| crate::error::conflict_on_unique(e, "La session a déjà une journée à cette date."))?;
                         }
                     }
                     AmendmentChange::ChangePrice { after, .. } => {

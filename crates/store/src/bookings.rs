@@ -9,7 +9,10 @@ use forma_domain::conflicts::{Booking, Conflict, PlanningContext, RoomInfo, Unav
 use forma_domain::session::PlannedDay;
 use serde::Serialize;
 
-use crate::sessions::{DAY_COLUMNS, DAY_TRAINERS, DayDetail, DayRow, day_details, session_label};
+use crate::sessions::{DAY_COLUMNS, DAY_TRAINERS, DayDetail, DayRow, DayTrainer, day_details, session_label};
+
+type RoomRow = (i64, String, i64);
+type UnavailableRow = (i64, NaiveDate, NaiveDate, String);
 use crate::{Store, StoreError, on_pool};
 
 /// Whose calendar.
@@ -82,8 +85,7 @@ impl Store {
             CalendarScope::Trainer(_) => "EXISTS (SELECT 1 FROM session_day_trainers x WHERE x.day_id = d.id AND x.trainer_id = $3)",
             CalendarScope::Venue(_) => "d.venue_id = $3",
         };
-        type Fetched = (Vec<DayRow>, Vec<(i64, i64, String)>, Vec<Session>);
-        let (rows, trainers, sessions): Fetched = on_pool!(self, pool => {
+        let (rows, trainers, sessions): (Vec<DayRow>, Vec<DayTrainer>, Vec<Session>) = on_pool!(self, pool => {
             let condition = format!(
                 "d.day_date >= $1 AND d.day_date <= $2 AND {filter} AND d.session_id IN (SELECT id FROM sessions WHERE status = 'planned')"
             );
@@ -154,8 +156,7 @@ impl Store {
                 });
             }
         }
-        type Fetched = (Vec<(i64, String, i64)>, Vec<(i64, String)>, Vec<(i64, NaiveDate, NaiveDate, String)>);
-        let (rooms, trainers, unavailable): Fetched = on_pool!(self, pool => {
+        let (rooms, trainers, unavailable): (Vec<RoomRow>, Vec<(i64, String)>, Vec<UnavailableRow>) = on_pool!(self, pool => {
             let rooms = sqlx::query_as("SELECT id, name, capacity FROM rooms").fetch_all(pool).await?;
             let trainers = sqlx::query_as("SELECT id, name FROM trainers").fetch_all(pool).await?;
             let unavailable = sqlx::query_as(

@@ -12,26 +12,33 @@ mod calendar_choices;
 mod calendar_feeds;
 mod api_tokens;
 mod audit;
+mod clients;
 mod connect;
 mod editing;
 mod error;
 mod organisation;
 mod outbox;
+mod planning_choices;
 mod programs;
 mod requests;
 mod sessions;
+mod trainer_records;
+mod trainers;
+mod venues;
 #[doc(hidden)]
 pub mod testing;
 
 pub use accounts::{Client, FailureCount, LinkPurpose, LinkSummary, NewLink, NewUser, User};
 pub use api_tokens::ApiToken;
 pub use audit::{AuditEvent, AuditFilter, AuditPage};
+pub use clients::{ClientContact, ClientRecord, ClientSite, ClientSummary};
 pub use editing::{CategoryRow, EditableProgram, ProgramRow, VersionSummary};
 pub use connect::Backend;
 /// JSON values as the store returns them (journal before/after).
 pub type JsonValue = sqlx::types::Json<serde_json::Value>;
 pub use error::StoreError;
 pub use outbox::{MailStatus, OutboxCounts, OutboxEntry, OutgoingMail, QueuedMail};
+pub use planning_choices::{ClientChoice, PlanningChoices, ProgramChoice, RoomChoice, TrainerChoice, VenueChoice};
 pub use programs::{CatalogueStamp, CategoryCount, ImportSummary, ProgramFilter, ProgramPage, ProgramSummary, StoredProgram};
 pub use agreements::{Agreement, AgreementTerms, Amendment};
 pub use bookings::{CalendarDay, CalendarScope};
@@ -39,6 +46,9 @@ pub use calendar_choices::CalendarChoice;
 pub use calendar_feeds::CalendarFeed;
 pub use requests::{Answer, RequestRow};
 pub use sessions::{DayDetail, SessionDetail, SessionRow, SessionSummary};
+pub use trainer_records::{TrainerDocument, Unavailability};
+pub use trainers::{Provider, Trainer};
+pub use venues::{Room, Venue};
 
 /// Expands `$body` once for each backend with `$pool` bound to its typed pool.
 macro_rules! on_pool {

@@ -177,14 +177,17 @@ impl DayRow {
     }
 }
 
+/// A day's trainer: (day id, trainer id, name).
+pub(crate) type DayTrainer = (i64, i64, String);
+
 /// Trainers of the given days: (day id, trainer id, name), by day then name.
 pub(crate) const DAY_TRAINERS: &str =
     "SELECT dt.day_id, t.id, t.name FROM session_day_trainers dt JOIN trainers t ON t.id = dt.trainer_id";
 
-pub(crate) fn day_details(rows: Vec<DayRow>, trainers: &[(i64, i64, String)]) -> Vec<DayDetail> {
+pub(crate) fn day_details(rows: Vec<DayRow>, trainers: &[DayTrainer]) -> Vec<DayDetail> {
     rows.into_iter()
         .map(|row| {
-            let mine: Vec<&(i64, i64, String)> = trainers.iter().filter(|t| t.0 == row.id).collect();
+            let mine: Vec<&DayTrainer> = trainers.iter().filter(|t| t.0 == row.id).collect();
             let day = row.planned(mine.iter().map(|t| t.1).collect());
             DayDetail {
                 id: row.id,
@@ -263,7 +266,7 @@ macro_rules! insert_day {
         .bind(day.headcount.map(|h| i64::from(h.max)))
         .fetch_one(&mut *$tx)
         .await
-        .map_err(|e| crate::accounts::conflict_on_unique(e, "La session a déjà une journée à cette date."))?;
+        .map_err(|e| crate::error::conflict_on_unique(e, "La session a déjà une journée à cette date."))?;
         for trainer in &day.trainer_ids {
             sqlx::query("INSERT INTO session_day_trainers (day_id, trainer_id) VALUES ($1, $2)")
                 .bind(id)
@@ -320,8 +323,7 @@ impl Store {
     }
 
     pub async fn session(&self, id: i64) -> Result<Option<SessionDetail>, StoreError> {
-        type Fetched = (Option<HeaderRow>, Vec<(String,)>, Vec<DayRow>, Vec<(i64, i64, String)>);
-        let (header, modules, days, trainers): Fetched = on_pool!(self, pool => {
+        let (header, modules, days, trainers): (Option<HeaderRow>, Vec<(String,)>, Vec<DayRow>, Vec<DayTrainer>) = on_pool!(self, pool => {
             let header = sqlx::query_as::<_, HeaderRow>(
                 "SELECT s.id, p.slug, p.title, s.program_version, s.kind, s.client_id, c.name AS client_name, s.capacity, s.status \
                  FROM sessions s JOIN programs p ON p.id = s.program_id LEFT JOIN clients c ON c.id = s.client_id WHERE s.id = $1",
@@ -459,7 +461,7 @@ impl Store {
             .bind(session_id)
             .execute(&mut *tx)
             .await
-            .map_err(|e| crate::accounts::conflict_on_unique(e, "La session a déjà une journée à cette date."))?;
+            .map_err(|e| crate::error::conflict_on_unique(e, "La session a déjà une journée à cette date."))?;
             sqlx::query("DELETE FROM session_day_trainers WHERE day_id = $1").bind(day_id).execute(&mut *tx).await?;
             for trainer in &day.trainer_ids {
                 sqlx::query("INSERT INTO session_day_trainers (day_id, trainer_id) VALUES ($1, $2)")

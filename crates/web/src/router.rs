@@ -15,7 +15,10 @@ use crate::assets::{STYLESHEET_PATH, stylesheet};
 use crate::error::{ApiError, error_page};
 use crate::state::AppState;
 use crate::auth::{access, session};
-use crate::gestion::{calendar, calendar_feeds, categories, clients, dashboard, editor, journal, organisation, outbox, programs, requests, tokens, users, versions};
+use crate::gestion::{
+    amendments, calendar, calendar_feeds, categories, client, clients, conventions, dashboard, editor, journal, organisation, outbox, programs, requests, sessions, tokens, trainer,
+    trainer_documents, trainers, users, venue, venues, versions,
+};
 use crate::{account, api, security, site};
 
 async fn healthz(State(state): State<AppState>) -> Response {
@@ -81,6 +84,41 @@ pub fn router(state: AppState) -> Router {
         .route("/gestion/courriels", get(outbox::list))
         .route("/gestion/courriels/{id}/renvoyer", post(outbox::requeue))
         .route("/gestion/clients", get(clients::list).post(clients::create))
+        .route("/gestion/conventions", get(conventions::list))
+        .route("/gestion/conventions/nouvelle", get(conventions::new_form_page).post(conventions::create))
+        .route("/gestion/conventions/{id}", get(conventions::show).post(conventions::update))
+        .route("/gestion/conventions/{id}/statut", post(conventions::set_status))
+        .route("/gestion/conventions/{id}/pdf", get(conventions::pdf))
+        .route("/gestion/conventions/{id}/avenants", post(amendments::create))
+        .route("/gestion/avenants/{id}/statut", post(amendments::set_status))
+        .route("/gestion/avenants/{id}/pdf", get(amendments::pdf))
+        .route("/gestion/clients/{id}", get(client::show).post(client::save))
+        .route("/gestion/clients/{id}/sites", post(client::add_site))
+        .route("/gestion/clients/sites/{id}/supprimer", post(client::delete_site))
+        .route("/gestion/clients/{id}/contacts", post(client::add_contact))
+        .route("/gestion/clients/contacts/{id}/supprimer", post(client::delete_contact))
+        .route("/gestion/lieux", get(venues::list).post(venues::create))
+        .route("/gestion/lieux/{id}", get(venue::show).post(venue::save))
+        .route("/gestion/lieux/{id}/supprimer", post(venue::delete))
+        .route("/gestion/lieux/{id}/salles", post(venue::add_room))
+        .route("/gestion/lieux/salles/{id}", post(venue::save_room))
+        .route("/gestion/lieux/salles/{id}/supprimer", post(venue::delete_room))
+        .route("/gestion/formateurs", get(trainers::list).post(trainers::create))
+        .route("/gestion/prestataires", post(trainers::create_provider))
+        .route("/gestion/formateurs/{id}", get(trainer::show).post(trainer::save))
+        .route("/gestion/formateurs/{id}/documents", post(trainer_documents::upload))
+        .route("/gestion/formateurs/documents/{id}", get(trainer_documents::download))
+        .route("/gestion/formateurs/documents/{id}/supprimer", post(trainer_documents::delete))
+        .route("/gestion/formateurs/{id}/indisponibilites", post(trainer::add_unavailability))
+        .route("/gestion/formateurs/indisponibilites/{id}/supprimer", post(trainer::delete_unavailability))
+        .route("/gestion/sessions", get(sessions::list))
+        .route("/gestion/sessions/nouvelle", get(sessions::new).post(sessions::create))
+        .route("/gestion/sessions/{id}", get(sessions::show).post(sessions::update_header))
+        .route("/gestion/sessions/{id}/annuler", post(sessions::cancel))
+        .route("/gestion/sessions/{id}/retablir", post(sessions::reinstate))
+        .route("/gestion/sessions/{id}/journees", post(sessions::add_day))
+        .route("/gestion/sessions/{id}/journees/{number}", get(sessions::edit_day).post(sessions::save_day))
+        .route("/gestion/sessions/{id}/journees/{number}/supprimer", post(sessions::delete_day))
         .route("/gestion/demandes", get(requests::list).post(requests::create))
         .route("/gestion/demandes/{id}", get(requests::show))
         .route("/gestion/demandes/{id}/reponse", post(requests::answer))

@@ -5,19 +5,7 @@
 use forma_domain::account::Role;
 use forma_web::testing::submit_form;
 
-use crate::helpers::{SEED_SLUG, TestApp, on_each_backend};
-
-/// Replaces the value of `name` in an urlencoded body (the first occurrence).
-fn with(body: &[u8], changes: &[(&str, &str)]) -> String {
-    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
-    for (name, value) in changes {
-        match pairs.iter_mut().find(|(n, _)| n == name) {
-            Some(pair) => pair.1 = (*value).to_owned(),
-            None => pairs.push(((*name).to_owned(), (*value).to_owned())),
-        }
-    }
-    form_urlencoded::Serializer::new(String::new()).extend_pairs(&pairs).finish()
-}
+use crate::helpers::{SEED_SLUG, TestApp, on_each_backend, post_form, with};
 
 async fn editor(app: &TestApp, client: &reqwest::Client) -> String {
     let r = client.get(format!("{}/gestion/programmes/{SEED_SLUG}", app.base)).send().await.unwrap();
@@ -25,15 +13,6 @@ async fn editor(app: &TestApp, client: &reqwest::Client) -> String {
     r.text().await.unwrap()
 }
 
-async fn post_form(app: &TestApp, client: &reqwest::Client, path: &str, body: String) -> reqwest::Response {
-    client
-        .post(format!("{}{path}", app.base))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-}
 
 #[tokio::test]
 async fn edit_fail_fix_publish_and_find_it_in_the_journal() {

@@ -27,8 +27,8 @@ async fn directory(url: &str) {
         "INSERT INTO rooms (id, venue_id, name, capacity) VALUES (501, 501, 'Salle Allier', 40)",
         "INSERT INTO venues (id, name, address, city, created_at) VALUES (502, 'Centre des Sources', '', 'Vichy', '2026-01-01T00:00:00Z')",
         "INSERT INTO rooms (id, venue_id, name, capacity) VALUES (502, 502, 'Salle des Sources', 25)",
-        "INSERT INTO providers (id, name, created_at) VALUES (501, 'Accolades', '2026-01-01T00:00:00Z')",
-        "INSERT INTO trainers (id, name, provider_id, created_at) VALUES (501, 'Thierry CHEINE', 501, '2026-01-01T00:00:00Z'), (502, 'Claire Martin', NULL, '2026-01-01T00:00:00Z')",
+        "INSERT INTO providers (id, name, created_at) VALUES (501, 'Accolades TEST', '2026-01-01T00:00:00Z')",
+        "INSERT INTO trainers (id, name, provider_id, created_at) VALUES (501, 'Thierry TEST', 501, '2026-01-01T00:00:00Z'), (502, 'Claire TEST', NULL, '2026-01-01T00:00:00Z')",
     ] {
         raw_execute(url, sql).await;
     }
@@ -89,16 +89,16 @@ async fn month_and_week_views_per_trainer_and_venue() {
         let month = get(&app, &client, &format!("/gestion/calendrier?vue=mois&date={nov}&formateur=501")).await;
         assert!(month.contains(&format!("<caption>novembre {}</caption>", p.year)), "caption");
         assert!(month.contains("<th scope=\"col\">lundi</th>") && month.contains("<th scope=\"col\">dimanche</th>"));
-        assert!(month.contains("Calendrier — Thierry CHEINE"));
+        assert!(month.contains("Calendrier — Thierry TEST"));
         assert_eq!(month.matches(&first).count(), 2, "two days of the first session");
         assert!(!month.contains(&second), "another trainer's session is not in this calendar");
-        assert!(month.contains("Maison des associations, Salle Allier") && month.contains("Formateur : Thierry CHEINE"));
+        assert!(month.contains("Maison des associations, Salle Allier") && month.contains("Formateur : Thierry TEST"));
         assert!(month.contains("9 h – 17 h") && month.contains("9 h – 12 h 30"), "hours of the day");
         assert!(month.contains("Armistice 1918 (jour férié)"), "holiday marked");
         assert!(month.contains(&format!(" 11 novembre {}</span>", p.year)), "each cell names its date for screen readers");
         assert!(month.contains(&format!("date={}-10-01&formateur=501\">Mois précédent", p.year)), "previous month keeps the scope");
         assert!(month.contains(&format!("date={}-12-01&formateur=501\">Mois suivant", p.year)));
-        assert!(month.contains("<option value=\"501\" selected>Thierry CHEINE (Accolades)</option>"), "the select shows the trainer");
+        assert!(month.contains("<option value=\"501\" selected>Thierry TEST (Accolades TEST)</option>"), "the select shows the trainer");
 
         // The venue's calendar holds the other session only.
         let venue = get(&app, &client, &format!("/gestion/calendrier?date={nov}&lieu=502")).await;
@@ -206,7 +206,7 @@ async fn secret_feeds_are_shown_once_read_without_account_and_revocable() {
             assert_eq!(unescape(property(event, "SUMMARY").unwrap().value.as_deref().unwrap()), p.title);
             assert!(unescape(property(event, "LOCATION").unwrap().value.as_deref().unwrap()).contains("Salle Allier"));
             let description = unescape(property(event, "DESCRIPTION").unwrap().value.as_deref().unwrap());
-            assert!(description.contains("Thierry CHEINE") && description.contains(&format!("/gestion/sessions/{}", p.first)), "{description}");
+            assert!(description.contains("Thierry TEST") && description.contains(&format!("/gestion/sessions/{}", p.first)), "{description}");
             let uid = property(event, "UID").unwrap().value.clone().unwrap();
             assert!(uid.starts_with("day-") && (uid.ends_with("-matin@forma") || uid.ends_with("-apres-midi@forma")), "{uid}");
             let end = property(event, "DTEND").unwrap();

@@ -38,13 +38,17 @@ where
 
 /// Starts the server with the demo on `db`, delivering mail to `smtp_url` when given.
 pub async fn spawn_app_with_mail(db: &str, smtp_url: Option<String>) -> TestApp {
+    spawn(db, true, smtp_url).await
+}
+
+async fn spawn(db: &str, demo: bool, smtp_url: Option<String>) -> TestApp {
     let config = WebConfig {
         addr: SocketAddr::from(([127, 0, 0, 1], 0)),
         refresh_interval: std::time::Duration::from_millis(200),
         ..WebConfig::default()
     };
     let mail = smtp_url.map(|url| forma_mail::MailConfig { poll_interval: std::time::Duration::from_millis(200), ..forma_mail::MailConfig::new(url, "EGOC <formation@egoc.test>") });
-    let (app, _) = forma::start_with_mail(db, config, true, mail).await.expect("start");
+    let (app, _) = forma::start_with_mail(db, config, demo, mail).await.expect("start");
     let addr = app.local_addr().unwrap();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
@@ -62,6 +66,21 @@ where
     for url in &urls {
         let app = spawn_app_with(url, |_| async {}).await;
         test(app).await;
+    }
+    cleanup(&urls).await;
+}
+
+/// Runs `test` once per backend, each on a fresh database without the demo (no catalogue, no
+/// accounts, empty directory).
+pub async fn on_each_empty_backend<F, Fut>(test: F)
+where
+    F: Fn(TestApp) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let dir = tempfile::tempdir().unwrap();
+    let urls = test_database_urls(dir.path()).await;
+    for url in &urls {
+        test(spawn(url, false, None).await).await;
     }
     cleanup(&urls).await;
 }
@@ -144,4 +163,27 @@ impl TestApp {
         }
         personas
     }
+}
+
+/// A posted form body with some fields changed (or added).
+pub fn with(body: &[u8], changes: &[(&str, &str)]) -> String {
+    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
+    for (name, value) in changes {
+        match pairs.iter_mut().find(|(n, _)| n == name) {
+            Some(pair) => pair.1 = (*value).to_owned(),
+            None => pairs.push(((*name).to_owned(), (*value).to_owned())),
+        }
+    }
+    form_urlencoded::Serializer::new(String::new()).extend_pairs(&pairs).finish()
+}
+
+/// Posts a urlencoded body with `client` (its cookies).
+pub async fn post_form(app: &TestApp, client: &reqwest::Client, path: &str, body: String) -> reqwest::Response {
+    client
+        .post(format!("{}{path}", app.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
 }

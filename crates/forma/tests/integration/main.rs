@@ -3,12 +3,16 @@
 
 mod accounts;
 mod api;
+mod api_planning;
 mod api_writes;
 mod authorization;
 mod backoffice;
 mod calendars;
 mod cli;
+mod conventions;
+mod directory;
 mod helpers;
 mod requests;
 mod security;
+mod sessions;
 mod site;

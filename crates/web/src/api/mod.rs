@@ -1,6 +1,7 @@
 //! The JSON API, `/api/v1`. Routes are declared with utoipa-axum so that the OpenAPI document is
 //! generated from the same table that routes the requests: they cannot diverge.
 
+mod planning;
 mod program_writes;
 mod programs;
 mod sessions;
@@ -27,6 +28,7 @@ use crate::state::AppState;
     tags(
         (name = "catalogue", description = "Fiches programme et catégories"),
         (name = "sessions", description = "Sessions à venir"),
+        (name = "planification", description = "Sessions et conventions, avec un jeton d'API (portées planning:read, planning:write)"),
         (name = "ecriture", description = "Création, modification et publication des fiches, avec un jeton d'API (créé dans la gestion)")
     )
 )]
@@ -50,7 +52,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(programs::get_program, program_writes::update_program))
         .routes(routes!(program_writes::publish_program))
         .routes(routes!(programs::list_categories))
-        .routes(routes!(sessions::list_sessions))
+        .routes(routes!(sessions::list_sessions, planning::create_session))
+        .routes(routes!(planning::get_session))
+        .routes(routes!(planning::list_conventions, planning::create_convention))
+        .routes(routes!(planning::get_convention))
+        .routes(routes!(planning::set_convention_status))
 }
 
 /// A malformed query string is the client's error, said in problem+json.

@@ -37,7 +37,7 @@ pub struct WriteOutcome {
 
 /// JSON Schema counts `131.0` as an integer; serde does not. Integral numbers are made integers
 /// before the sheet is read, so that any schema-valid body is understood.
-fn integral_numbers(value: &mut serde_json::Value) {
+pub(super) fn integral_numbers(value: &mut serde_json::Value) {
     match value {
         serde_json::Value::Number(n) if !n.is_i64() && !n.is_u64() => {
             if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15) {

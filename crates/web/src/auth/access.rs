@@ -32,9 +32,13 @@ pub const EVERYONE: &[Role] = &Role::ALL;
 /// API scopes.
 pub const PROGRAMS_WRITE: &str = "programs:write";
 pub const PROGRAMS_PUBLISH: &str = "programs:publish";
+pub const PLANNING_READ: &str = "planning:read";
+pub const PLANNING_WRITE: &str = "planning:write";
 pub const SCOPES: &[(&str, &str)] = &[
     (PROGRAMS_WRITE, "Créer et modifier les fiches (brouillons)"),
     (PROGRAMS_PUBLISH, "Publier les fiches"),
+    (PLANNING_READ, "Lire les sessions et les conventions"),
+    (PLANNING_WRITE, "Planifier des sessions, rédiger, envoyer et signer des conventions"),
 ];
 
 use Access::{ClientSpace, Public, Roles, Token};
@@ -98,7 +102,52 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/gestion/clients", Roles(STAFF)),
     ("POST", "/gestion/clients", Roles(STAFF)),
     // Directory: clients' sites and contacts, venues and rooms, providers and trainers.
+    ("GET", "/gestion/clients/{id}", Roles(STAFF)),
+    ("POST", "/gestion/clients/{id}", Roles(STAFF)),
+    ("POST", "/gestion/clients/{id}/sites", Roles(STAFF)),
+    ("POST", "/gestion/clients/sites/{id}/supprimer", Roles(STAFF)),
+    ("POST", "/gestion/clients/{id}/contacts", Roles(STAFF)),
+    ("POST", "/gestion/clients/contacts/{id}/supprimer", Roles(STAFF)),
+    ("GET", "/gestion/lieux", Roles(STAFF)),
+    ("POST", "/gestion/lieux", Roles(STAFF)),
+    ("GET", "/gestion/lieux/{id}", Roles(STAFF)),
+    ("POST", "/gestion/lieux/{id}", Roles(STAFF)),
+    ("POST", "/gestion/lieux/{id}/supprimer", Roles(STAFF)),
+    ("POST", "/gestion/lieux/{id}/salles", Roles(STAFF)),
+    ("POST", "/gestion/lieux/salles/{id}", Roles(STAFF)),
+    ("POST", "/gestion/lieux/salles/{id}/supprimer", Roles(STAFF)),
+    ("GET", "/gestion/formateurs", Roles(STAFF)),
+    ("POST", "/gestion/formateurs", Roles(STAFF)),
+    ("POST", "/gestion/prestataires", Roles(STAFF)),
+    ("GET", "/gestion/formateurs/{id}", Roles(STAFF)),
+    ("POST", "/gestion/formateurs/{id}", Roles(STAFF)),
+    ("POST", "/gestion/formateurs/{id}/documents", Roles(STAFF)),
+    ("GET", "/gestion/formateurs/documents/{id}", Roles(STAFF)),
+    ("POST", "/gestion/formateurs/documents/{id}/supprimer", Roles(STAFF)),
+    ("POST", "/gestion/formateurs/{id}/indisponibilites", Roles(STAFF)),
+    ("POST", "/gestion/formateurs/indisponibilites/{id}/supprimer", Roles(STAFF)),
     // Planning: requests, sessions, conventions and avenants, calendars.
+    ("GET", "/gestion/conventions", Roles(STAFF)),
+    ("GET", "/gestion/conventions/nouvelle", Roles(STAFF)),
+    ("POST", "/gestion/conventions/nouvelle", Roles(STAFF)),
+    ("GET", "/gestion/conventions/{id}", Roles(STAFF)),
+    ("POST", "/gestion/conventions/{id}", Roles(STAFF)),
+    ("POST", "/gestion/conventions/{id}/statut", Roles(STAFF)),
+    ("GET", "/gestion/conventions/{id}/pdf", Roles(STAFF)),
+    ("POST", "/gestion/conventions/{id}/avenants", Roles(STAFF)),
+    ("POST", "/gestion/avenants/{id}/statut", Roles(STAFF)),
+    ("GET", "/gestion/avenants/{id}/pdf", Roles(STAFF)),
+    ("GET", "/gestion/sessions", Roles(STAFF)),
+    ("GET", "/gestion/sessions/nouvelle", Roles(STAFF)),
+    ("POST", "/gestion/sessions/nouvelle", Roles(STAFF)),
+    ("GET", "/gestion/sessions/{id}", Roles(STAFF)),
+    ("POST", "/gestion/sessions/{id}", Roles(STAFF)),
+    ("POST", "/gestion/sessions/{id}/annuler", Roles(STAFF)),
+    ("POST", "/gestion/sessions/{id}/retablir", Roles(STAFF)),
+    ("POST", "/gestion/sessions/{id}/journees", Roles(STAFF)),
+    ("GET", "/gestion/sessions/{id}/journees/{number}", Roles(STAFF)),
+    ("POST", "/gestion/sessions/{id}/journees/{number}", Roles(STAFF)),
+    ("POST", "/gestion/sessions/{id}/journees/{number}/supprimer", Roles(STAFF)),
     ("GET", "/gestion/demandes", Roles(STAFF)),
     ("POST", "/gestion/demandes", Roles(STAFF)),
     ("GET", "/gestion/demandes/{id}", Roles(STAFF)),
@@ -119,6 +168,12 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/api/v1/programs", Token(PROGRAMS_WRITE)),
     ("PUT", "/api/v1/programs/{slug}", Token(PROGRAMS_WRITE)),
     ("POST", "/api/v1/programs/{slug}/publication", Token(PROGRAMS_PUBLISH)),
+    ("POST", "/api/v1/sessions", Token(PLANNING_WRITE)),
+    ("GET", "/api/v1/sessions/{id}", Token(PLANNING_READ)),
+    ("GET", "/api/v1/conventions", Token(PLANNING_READ)),
+    ("POST", "/api/v1/conventions", Token(PLANNING_WRITE)),
+    ("GET", "/api/v1/conventions/{id}", Token(PLANNING_READ)),
+    ("POST", "/api/v1/conventions/{id}/status", Token(PLANNING_WRITE)),
 ];
 
 /// The declared access of a route, if it is declared.

@@ -1,15 +1,15 @@
-//! Client organisations, as far as accounts need them (a client contact belongs to one). The
-//! planning issue extends them (sites, requests, conventions).
+//! Client organisations: the list, and a new client with its details. A client's own page
+//! (details, sites, contacts) is in `client.rs`.
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use forma_domain::FieldErrors;
-use forma_store::{Client, StoreError};
-use serde::Deserialize;
+use forma_domain::directory::{ClientDetails, ClientForm};
+use forma_store::{ClientSummary, StoreError, User};
 
-use super::layout::{Frame, done, internal, invalid, not_found, render};
+use super::layout::{Frame, NoticeQuery, done, internal, invalid, not_found, render};
 use crate::auth::CurrentUser;
 use crate::state::AppState;
 
@@ -17,48 +17,39 @@ use crate::state::AppState;
 #[template(path = "gestion/clients.html")]
 struct ClientsPage {
     frame: Frame,
-    clients: Vec<Client>,
-    name: String,
+    clients: Vec<ClientSummary>,
+    form: ClientForm,
     errors: FieldErrors,
 }
 
-#[derive(Deserialize, Default)]
-pub struct ClientForm {
-    #[serde(default)]
-    name: String,
-}
-
-#[derive(Deserialize, Default)]
-pub struct NoticeQuery {
-    ok: Option<String>,
+async fn page(state: &AppState, user: &User, notice: Option<&str>, form: ClientForm, errors: FieldErrors) -> Result<ClientsPage, StoreError> {
+    Ok(ClientsPage { frame: Frame::new(state, user, "Clients", "clients").notice(notice), clients: state.store.client_summaries().await?, form, errors })
 }
 
 pub async fn list(State(state): State<AppState>, current: CurrentUser, Query(q): Query<NoticeQuery>) -> Response {
     let Some(user) = current.user() else { return not_found(&state) };
-    match state.store.clients().await {
-        Ok(clients) => render(
-            &state,
-            ClientsPage { frame: Frame::new(&state, user, "Clients", "clients").notice(q.ok.as_deref()), clients, name: String::new(), errors: FieldErrors::default() },
-        ),
+    match page(&state, user, q.ok.as_deref(), ClientForm::default(), FieldErrors::default()).await {
+        Ok(p) => render(&state, p),
         Err(e) => internal(&state, e.into()),
     }
 }
 
 pub async fn create(State(state): State<AppState>, current: CurrentUser, Form(form): Form<ClientForm>) -> Response {
     let Some(user) = current.user() else { return not_found(&state) };
-    let name = form.name.trim();
-    let mut errors = FieldErrors::default();
-    if name.is_empty() || name.chars().count() > 120 {
-        errors.add("name", "Le nom du client est obligatoire (120 caractères au plus).");
-    } else {
-        match state.store.create_client(name, &current.actor()).await {
-            Ok(_) => return done("/gestion/clients", "client"),
-            Err(StoreError::Conflict(m)) => errors.add("name", m),
+    let errors = match ClientDetails::validate(&form) {
+        Ok(details) => match state.store.create_client_details(&details, &current.actor()).await {
+            Ok(id) => return done(&format!("/gestion/clients/{id}"), "client"),
+            Err(StoreError::Conflict(m)) => {
+                let mut errors = FieldErrors::default();
+                errors.add("client-name", m);
+                errors
+            }
             Err(e) => return internal(&state, e.into()),
-        }
-    }
-    match state.store.clients().await {
-        Ok(clients) => invalid(&state, ClientsPage { frame: Frame::new(&state, user, "Clients", "clients"), clients, name: form.name, errors }),
+        },
+        Err(errors) => errors,
+    };
+    match page(&state, user, None, form, errors.prefixed("client-")).await {
+        Ok(p) => invalid(&state, p),
         Err(e) => internal(&state, e.into()),
     }
 }

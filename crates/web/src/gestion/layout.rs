@@ -64,8 +64,35 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "reponse" => "Réponse enregistrée.",
         "flux-revoque" => "Adresse d'abonnement révoquée : elle n'ouvre plus ce calendrier.",
         "client" => "Client enregistré.",
+        "convention" => "Convention créée (brouillon). Vérifiez ses conditions puis envoyez-la au client.",
+        "convention-modifiee" => "Conditions de la convention enregistrées.",
+        "statut-envoye" => "Envoi enregistré.",
+        "statut-signe" => "Signature enregistrée.",
+        "statut-brouillon" => "Revenue au brouillon : ses conditions sont de nouveau modifiables.",
+        "statut-annule" => "Annulation enregistrée.",
+        "avenant" => "Avenant créé (brouillon). Il s'appliquera à la session une fois signé.",
+        "site" => "Site ajouté.",
+        "site-supprime" => "Site supprimé.",
+        "contact" => "Contact ajouté.",
+        "contact-supprime" => "Contact supprimé.",
+        "lieu" => "Lieu enregistré.",
+        "lieu-supprime" => "Lieu supprimé, avec ses salles.",
+        "salle" => "Salle enregistrée.",
+        "salle-supprimee" => "Salle supprimée.",
+        "prestataire" => "Prestataire enregistré.",
+        "formateur" => "Formateur enregistré.",
+        "document" => "Document ajouté.",
+        "document-supprime" => "Document supprimé.",
+        "indisponibilite" => "Indisponibilité enregistrée.",
+        "indisponibilite-supprimee" => "Indisponibilité supprimée.",
         _ => return None,
     })
+}
+
+/// The confirmation code a redirect carries (`?ok=…`).
+#[derive(serde::Deserialize, Default)]
+pub struct NoticeQuery {
+    pub ok: Option<String>,
 }
 
 /// Renders a back-office page, or the error page.

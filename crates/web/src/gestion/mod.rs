@@ -1,11 +1,16 @@
 //! The back-office (`/gestion`): program sheets (editor, versions, publication), categories,
-//! the organisation's settings, clients, accounts, API tokens, the journal and the outbox;
-//! training requests and calendars (with their secret iCalendar feeds).
+//! the organisation's settings, the directory (clients, venues, trainers), accounts, API tokens, the journal and the outbox;
+//! planning: training requests, sessions, conventions and avenants, calendars (with their secret iCalendar feeds).
 
+pub mod agreement_documents;
+pub mod agreement_form;
+pub mod amendments;
 pub mod calendar;
 pub mod calendar_feeds;
 pub mod categories;
+pub mod client;
 pub mod clients;
+pub mod conventions;
 pub mod dashboard;
 pub mod editor;
 pub mod editor_form;
@@ -14,7 +19,14 @@ pub mod layout;
 pub mod organisation;
 pub mod outbox;
 pub mod programs;
+pub mod session_form;
+pub mod sessions;
 pub mod requests;
 pub mod tokens;
+pub mod trainer;
+pub mod trainer_documents;
+pub mod trainers;
 pub mod users;
+pub mod venue;
+pub mod venues;
 pub mod versions;

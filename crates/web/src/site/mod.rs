@@ -16,6 +16,7 @@ pub use catalogue::catalogue;
 pub use home::home;
 pub use search::search;
 pub use sessions::sessions;
+pub use views::duration_label;
 pub use sheet::{render_sheet, sheet};
 
 use askama::Template;
