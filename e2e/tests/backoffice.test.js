@@ -454,6 +454,8 @@ const GESTION_PAGES = [
   ['/gestion/utilisateurs', 'utilisateurs'],
   ['/gestion/jetons', 'jetons'],
   ['/gestion/clients', 'clients'],
+  ['/gestion/demandes', 'demandes'],
+  ['/gestion/calendrier', 'calendrier'],
   ['/gestion/lieux', 'lieux'],
   ['/gestion/formateurs', 'formateurs'],
 ];
