@@ -140,11 +140,11 @@ fn unescape(value: &str) -> String {
     value.replace("\\n", "\n").replace("\\,", ",").replace("\\;", ";").replace("\\\\", "\\")
 }
 
-fn property<'a>(event: &'a ical::parser::ical::component::IcalEvent, name: &str) -> Option<&'a ical::property::Property> {
+pub(crate) fn property<'a>(event: &'a ical::parser::ical::component::IcalEvent, name: &str) -> Option<&'a ical::property::Property> {
     event.properties.iter().find(|p| p.name == name)
 }
 
-async fn create_feed(app: &TestApp, client: &reqwest::Client, calendar: &str) -> (String, String) {
+pub(crate) async fn create_feed(app: &TestApp, client: &reqwest::Client, calendar: &str) -> (String, String) {
     let page = get(app, client, calendar).await;
     let body = submit_form(&page, "action=\"/gestion/calendrier/flux\"");
     let r = client

@@ -1,6 +1,6 @@
 //! Conventions and avenants over HTTP, on the seed's action: convention 26/19 for the CAF de
 //! l'Allier, drafted, refused then corrected, sent, signed, printed; then an avenant adding a
-//! seventh day, which the session follows once it is signed.
+//! seventh day, which the session follows once it is signed — PDFs, calendar and iCalendar feed.
 
 use chrono::NaiveDate;
 use forma_domain::ProgramKind;
@@ -131,6 +131,19 @@ async fn the_seed_convention_and_its_avenant() {
         let journal = store.audit_events(Some("amendment"), 10).await.unwrap();
         assert_eq!(journal.len(), 3, "created, sent, signed");
         store.close().await;
+
+        // The session's calendar and its iCalendar feed follow the avenant: seven days.
+        let october = page(&app, &client, &format!("/gestion/calendrier?vue=mois&date=2019-10-01&session={session}")).await;
+        assert!(october.contains(" 18 octobre 2019</span>") && october.contains("Test — Moulins"), "{october}");
+        let (url, _) = crate::calendars::create_feed(&app, &client, &format!("/gestion/calendrier?session={session}")).await;
+        let body = reqwest::get(&url).await.unwrap().text().await.unwrap();
+        let calendar = ical::IcalParser::new(std::io::BufReader::new(body.as_bytes())).next().expect("a calendar").expect("valid iCalendar");
+        assert_eq!(calendar.events.len(), 14, "seven days of two half-days");
+        let starts: Vec<&ical::property::Property> = calendar.events.iter().filter_map(|e| crate::calendars::property(e, "DTSTART")).collect();
+        let first = starts.iter().find(|p| p.value.as_deref() == Some("20190322T090000")).expect("day 1 starts at 9h, local time");
+        let params = first.params.clone().unwrap_or_default();
+        assert!(params.iter().any(|(k, v)| k == "TZID" && v.iter().any(|z| z == "Europe/Paris")), "{params:?}");
+        assert!(starts.iter().any(|p| p.value.as_deref() == Some("20191018T133000")), "the added day's afternoon");
     })
     .await;
 }

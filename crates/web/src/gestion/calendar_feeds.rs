@@ -134,7 +134,13 @@ pub async fn feed(State(state): State<AppState>, Path(token): Path<String>) -> R
         Err(e) => return internal(&state, e.into()),
     };
     let today = crate::site::today();
-    let days = match state.store.calendar_days(today - Duration::days(PAST_DAYS), today + Duration::days(FUTURE_DAYS), scope).await {
+    // A session's feed holds all its days, however old; a trainer's or a venue's, a window
+    // around today (their history would grow without end).
+    let (first, last) = match scope {
+        forma_store::CalendarScope::Session(_) => (chrono::NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(today), chrono::NaiveDate::from_ymd_opt(2200, 12, 31).unwrap_or(today)),
+        _ => (today - Duration::days(PAST_DAYS), today + Duration::days(FUTURE_DAYS)),
+    };
+    let days = match state.store.calendar_days(first, last, scope).await {
         Ok(days) => days,
         Err(e) => return internal(&state, e.into()),
     };
