@@ -10,7 +10,7 @@ use serde::Serialize;
 use sqlx::types::Json;
 
 use crate::audit::record;
-use crate::sessions::insert_day;
+use crate::sessions::write_day;
 use crate::{Store, StoreError, now, on_pool};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -395,7 +395,7 @@ impl Store {
                 match &current.change {
                     AmendmentChange::AddDays { days } => {
                         for day in days {
-                            insert_day!(tx, session_id, day);
+                            write_day!(tx, session_id, day, None);
                         }
                     }
                     AmendmentChange::MoveDates { moves } => {

@@ -229,10 +229,12 @@ macro_rules! place_label {
 }
 pub(crate) use place_label;
 
-/// Inserts one day (and its trainers) inside the caller's transaction; returns its id.
-macro_rules! insert_day {
-    ($tx:expr, $session_id:expr, $day:expr) => {{
+/// Writes one day and its trainers inside the caller's transaction: a new day when `$existing`
+/// is `None`, else the stored day of that id (which keeps its id); evaluates to the day's id.
+macro_rules! write_day {
+    ($tx:expr, $session_id:expr, $day:expr, $existing:expr) => {{
         let day: &forma_domain::session::PlannedDay = $day;
+        let existing: Option<i64> = $existing;
         let (start, end) = day.envelope();
         let module_id: Option<i64> = match day.module {
             Some(position) => sqlx::query_scalar("SELECT id FROM session_modules WHERE session_id = $1 AND position = $2")
@@ -243,30 +245,42 @@ macro_rules! insert_day {
             None => None,
         };
         let place = $crate::sessions::place_label!($tx, day);
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO session_days (session_id, day_date, start_time, end_time, place, module_id, title, morning_start, morning_end, \
-             afternoon_start, afternoon_end, venue_id, room_id, audience, headcount_min, headcount_max) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
-        )
-        .bind($session_id)
-        .bind(day.date)
-        .bind(start)
-        .bind(end)
-        .bind(place)
-        .bind(module_id)
-        .bind(&day.title)
-        .bind(day.schedule.morning.map(|s| s.start))
-        .bind(day.schedule.morning.map(|s| s.end))
-        .bind(day.schedule.afternoon.map(|s| s.start))
-        .bind(day.schedule.afternoon.map(|s| s.end))
-        .bind(day.venue_id)
-        .bind(day.room_id)
-        .bind(&day.audience)
-        .bind(day.headcount.map(|h| i64::from(h.min)))
-        .bind(day.headcount.map(|h| i64::from(h.max)))
-        .fetch_one(&mut *$tx)
-        .await
-        .map_err(|e| crate::error::conflict_on_unique(e, "La session a déjà une journée à cette date."))?;
+        // The same fifteen values, in the same order, for both statements.
+        let sql = if existing.is_some() {
+            "UPDATE session_days SET day_date = $1, start_time = $2, end_time = $3, place = $4, module_id = $5, title = $6, \
+             morning_start = $7, morning_end = $8, afternoon_start = $9, afternoon_end = $10, venue_id = $11, room_id = $12, \
+             audience = $13, headcount_min = $14, headcount_max = $15 WHERE session_id = $16 AND id = $17 RETURNING id"
+        } else {
+            "INSERT INTO session_days (day_date, start_time, end_time, place, module_id, title, morning_start, morning_end, \
+             afternoon_start, afternoon_end, venue_id, room_id, audience, headcount_min, headcount_max, session_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id"
+        };
+        let mut query = sqlx::query_scalar::<_, i64>(sql)
+            .bind(day.date)
+            .bind(start)
+            .bind(end)
+            .bind(place)
+            .bind(module_id)
+            .bind(&day.title)
+            .bind(day.schedule.morning.map(|s| s.start))
+            .bind(day.schedule.morning.map(|s| s.end))
+            .bind(day.schedule.afternoon.map(|s| s.start))
+            .bind(day.schedule.afternoon.map(|s| s.end))
+            .bind(day.venue_id)
+            .bind(day.room_id)
+            .bind(&day.audience)
+            .bind(day.headcount.map(|h| i64::from(h.min)))
+            .bind(day.headcount.map(|h| i64::from(h.max)))
+            .bind($session_id);
+        if let Some(id) = existing {
+            query = query.bind(id);
+        }
+        let id: i64 = query
+            .fetch_optional(&mut *$tx)
+            .await
+            .map_err(|e| crate::error::conflict_on_unique(e, "La session a déjà une journée à cette date."))?
+            .ok_or_else(|| StoreError::NotFound(format!("journée n° {}", existing.unwrap_or_default())))?;
+        sqlx::query("DELETE FROM session_day_trainers WHERE day_id = $1").bind(id).execute(&mut *$tx).await?;
         for trainer in &day.trainer_ids {
             sqlx::query("INSERT INTO session_day_trainers (day_id, trainer_id) VALUES ($1, $2)")
                 .bind(id)
@@ -277,7 +291,7 @@ macro_rules! insert_day {
         id
     }};
 }
-pub(crate) use insert_day;
+pub(crate) use write_day;
 
 
 impl Store {
@@ -314,7 +328,7 @@ impl Store {
                     .await?;
             }
             for day in &plan.days {
-                insert_day!(tx, id, day);
+                write_day!(tx, id, day, None);
             }
             record!(tx, actor, "session", id.to_string(), "create", None::<serde_json::Value>, after)?;
             tx.commit().await?;
@@ -414,7 +428,7 @@ impl Store {
         let after = serde_json::to_value(day).ok();
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let id = insert_day!(tx, session_id, day);
+            let id = write_day!(tx, session_id, day, None);
             record!(tx, actor, "session", session_id.to_string(), "add_day", None::<serde_json::Value>, after)?;
             tx.commit().await?;
             Ok(id)
@@ -425,51 +439,9 @@ impl Store {
     pub async fn update_session_day(&self, session_id: i64, day_id: i64, day: &PlannedDay, actor: &str) -> Result<(), StoreError> {
         let before = self.session(session_id).await?.and_then(|s| s.days.into_iter().find(|d| d.id == day_id)).map(|d| d.day);
         let Some(before) = before else { return Err(StoreError::NotFound(format!("journée n° {day_id}"))) };
-        let (start, end) = day.envelope();
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let module_id: Option<i64> = match day.module {
-                Some(position) => sqlx::query_scalar("SELECT id FROM session_modules WHERE session_id = $1 AND position = $2")
-                    .bind(session_id)
-                    .bind(i64::from(position))
-                    .fetch_optional(&mut *tx)
-                    .await?,
-                None => None,
-            };
-            let place = place_label!(tx, day);
-            sqlx::query(
-                "UPDATE session_days SET day_date = $1, start_time = $2, end_time = $3, place = $4, module_id = $5, title = $6, \
-                 morning_start = $7, morning_end = $8, afternoon_start = $9, afternoon_end = $10, venue_id = $11, room_id = $12, \
-                 audience = $13, headcount_min = $14, headcount_max = $15 WHERE id = $16 AND session_id = $17",
-            )
-            .bind(day.date)
-            .bind(start)
-            .bind(end)
-            .bind(place)
-            .bind(module_id)
-            .bind(&day.title)
-            .bind(day.schedule.morning.map(|s| s.start))
-            .bind(day.schedule.morning.map(|s| s.end))
-            .bind(day.schedule.afternoon.map(|s| s.start))
-            .bind(day.schedule.afternoon.map(|s| s.end))
-            .bind(day.venue_id)
-            .bind(day.room_id)
-            .bind(&day.audience)
-            .bind(day.headcount.map(|h| i64::from(h.min)))
-            .bind(day.headcount.map(|h| i64::from(h.max)))
-            .bind(day_id)
-            .bind(session_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| crate::error::conflict_on_unique(e, "La session a déjà une journée à cette date."))?;
-            sqlx::query("DELETE FROM session_day_trainers WHERE day_id = $1").bind(day_id).execute(&mut *tx).await?;
-            for trainer in &day.trainer_ids {
-                sqlx::query("INSERT INTO session_day_trainers (day_id, trainer_id) VALUES ($1, $2)")
-                    .bind(day_id)
-                    .bind(trainer)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            write_day!(tx, session_id, day, Some(day_id));
             record!(tx, actor, "session", session_id.to_string(), "update_day", serde_json::to_value(&before).ok(), serde_json::to_value(day).ok())?;
             tx.commit().await?;
             Ok(())

@@ -182,7 +182,7 @@ pub(super) struct ShowPage {
     pub status_error: Option<String>,
     pub amendment: AmendmentForm,
     pub amendment_errors: FieldErrors,
-    /// Venues, rooms and trainers the session already uses: an added day usually keeps them.
+    /// Venues, rooms and trainers an added day may use (prefilled with the last day's).
     pub venues: Vec<Choice>,
     pub rooms: Vec<Choice>,
     pub trainers: Vec<(i64, String)>,
@@ -242,26 +242,17 @@ pub(super) async fn show_page(state: &AppState, user: &forma_store::User, id: i6
         .map(|a| AmendmentView { kind_label: a.change.kind_label(), summary: a.change.summary(), amendment: a })
         .collect();
     let terms = AgreementTerms { price: agreement.price, payment_terms: agreement.payment_terms.clone(), trainees: agreement.trainees.clone() };
-    let mut venues: Vec<Choice> = Vec::new();
-    let mut rooms: Vec<Choice> = Vec::new();
-    let mut trainers: Vec<(i64, String)> = Vec::new();
-    for d in &session.days {
-        if let (Some(v), Some(name)) = (d.day.venue_id, &d.venue_name)
-            && !venues.iter().any(|c| c.value == v.to_string())
-        {
-            venues.push(Choice { value: v.to_string(), label: name.clone() });
-        }
-        if let (Some(r), Some(name), Some(venue)) = (d.day.room_id, &d.room_name, &d.venue_name)
-            && !rooms.iter().any(|c| c.value == r.to_string())
-        {
-            rooms.push(Choice { value: r.to_string(), label: format!("{name} ({venue}, {} places)", d.room_capacity.unwrap_or(0)) });
-        }
-        for (t, name) in d.day.trainer_ids.iter().zip(&d.trainer_names) {
-            if !trainers.iter().any(|(id, _)| id == t) {
-                trainers.push((*t, name.clone()));
-            }
-        }
-    }
+    let choices = state.store.planning_choices().await?;
+    let venue_name = |id: i64| choices.venues.iter().find(|v| v.id == id).map_or_else(String::new, |v| v.name.clone());
+    let venues = choices.venues.iter().map(|v| Choice { value: v.id.to_string(), label: format!("{} ({})", v.name, v.city) }).collect();
+    let rooms = choices
+        .rooms
+        .iter()
+        .map(|r| Choice { value: r.id.to_string(), label: format!("{} ({}, {} places)", r.name, venue_name(r.venue_id), r.capacity) })
+        .collect();
+    // Active trainers, and whoever the session already has (an added day usually keeps them).
+    let in_session = |id: i64| session.days.iter().any(|d| d.day.trainer_ids.contains(&id));
+    let trainers = choices.trainers.iter().filter(|t| t.active || in_session(t.id)).map(|t| (t.id, t.name.clone())).collect();
     let amendment = AmendmentForm::prefilled(session.days.last().map(|d| &d.day), &terms, today());
     Ok(Some(ShowPage {
         frame: Frame::new(state, user, format!("Convention n° {}", agreement.number), "conventions").notice(notice),
