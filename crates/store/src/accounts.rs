@@ -164,7 +164,7 @@ macro_rules! insert_link {
 impl Store {
     pub async fn create_client(&self, name: &str, actor: &str) -> Result<i64, StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let id: i64 = sqlx::query_scalar("INSERT INTO clients (name, created_at) VALUES ($1, $2) RETURNING id")
                 .bind(name)
                 .bind(now())
@@ -200,7 +200,7 @@ impl Store {
     pub async fn create_user(&self, user: &NewUser, link: &NewLink, mail: Option<&OutgoingMail>, actor: &str) -> Result<i64, StoreError> {
         let after = user_json(user);
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let at = now();
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO users (email, name, role, client_id, active, created_at, credentials_changed_at) \
@@ -257,7 +257,7 @@ impl Store {
     /// Deactivating an account also closes its sessions and its links.
     pub async fn set_user_active(&self, id: i64, active: bool, actor: &str) -> Result<(), StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let done = sqlx::query("UPDATE users SET active = $1 WHERE id = $2").bind(active).bind(id).execute(&mut *tx).await?;
             if done.rows_affected() == 0 {
                 return Err(StoreError::NotFound(format!("compte {id}")));
@@ -283,7 +283,7 @@ impl Store {
     pub async fn set_password_with_link(&self, token_hash: &str, password_hash: &str) -> Result<Option<User>, StoreError> {
         let at = now();
         let user_id: Option<i64> = on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let user_id: Option<i64> = sqlx::query_scalar(
                 "UPDATE personal_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND revoked_at IS NULL \
                  AND expires_at > $1 AND purpose IN ('set_password', 'reset_password') RETURNING user_id",
@@ -314,7 +314,7 @@ impl Store {
     /// Sets a password directly (the demo's administrator); sessions of the account close.
     pub async fn set_password(&self, user_id: i64, password_hash: &str, actor: &str) -> Result<(), StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             sqlx::query("UPDATE users SET password_hash = $1, credentials_changed_at = $2 WHERE id = $3")
                 .bind(password_hash)
                 .bind(now())
@@ -335,7 +335,7 @@ impl Store {
     /// Adds a personal link for an existing account, with the message that carries it.
     pub async fn create_link(&self, user_id: i64, link: &NewLink, mail: Option<&OutgoingMail>, actor: &str) -> Result<(), StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             insert_link!(tx, user_id, link)?;
             if let Some(mail) = mail {
                 enqueue!(tx, mail)?;
@@ -387,7 +387,7 @@ impl Store {
     /// Revokes every open link of an account; returns how many.
     pub async fn revoke_links(&self, user_id: i64, actor: &str) -> Result<u64, StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let done = sqlx::query("UPDATE personal_links SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL AND used_at IS NULL")
                 .bind(now())
                 .bind(user_id)
@@ -403,7 +403,7 @@ impl Store {
     /// names the account and how it came in (`how`: password, personal link).
     pub async fn open_session(&self, token_hash: &str, user: &User, expires_at: DateTime<Utc>, how: &str) -> Result<(), StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             sqlx::query("INSERT INTO user_sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
                 .bind(token_hash)
                 .bind(user.id)
@@ -489,7 +489,7 @@ impl Store {
     /// Logs a refused login (throttled) in the audit trail.
     pub async fn record_throttled_login(&self, email: &str, address: &str, failures: u32) -> Result<(), StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let after = json!({ "email": email.trim().to_lowercase(), "address": address, "recent_failures": failures });
             record!(tx, "anonyme", "login", email.trim().to_lowercase(), "throttled", None::<serde_json::Value>, Some(after))?;
             tx.commit().await?;

@@ -162,7 +162,7 @@ impl Store {
     ) -> Result<(i64, AgreementNumber), StoreError> {
         use chrono::Datelike;
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let version: i64 = sqlx::query_scalar("SELECT p.current_version FROM sessions s JOIN programs p ON p.id = s.program_id WHERE s.id = $1")
                 .bind(session_id)
                 .fetch_optional(&mut *tx)
@@ -247,7 +247,7 @@ impl Store {
             )));
         }
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             sqlx::query(
                 "UPDATE agreements SET price_basis = $1, unit_cents = $2, quantity = $3, vat_rate_bp = $4, payment_terms = $5, trainees = $6 \
                  WHERE id = $7 AND status = 'draft'",
@@ -280,7 +280,7 @@ impl Store {
             )));
         }
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let changed = sqlx::query(
                 "UPDATE agreements SET status = $1, \
                  sent_on = CASE WHEN $1 = 'sent' THEN $2 WHEN $1 = 'draft' THEN NULL ELSE sent_on END, \
@@ -313,7 +313,7 @@ impl Store {
             return Err(StoreError::Conflict("Un avenant modifie une convention signée : signez d'abord la convention, ou modifiez-la directement.".into()));
         }
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM amendments WHERE agreement_id = $1 AND status IN ('draft', 'sent')")
                 .bind(agreement_id)
                 .fetch_one(&mut *tx)
@@ -375,7 +375,7 @@ impl Store {
         };
         let session_id = agreement.session_id;
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let changed = sqlx::query(
                 "UPDATE amendments SET status = $1, \
                  sent_on = CASE WHEN $1 = 'sent' THEN $2 WHEN $1 = 'draft' THEN NULL ELSE sent_on END, \

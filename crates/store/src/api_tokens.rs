@@ -31,7 +31,7 @@ impl Store {
     pub async fn create_api_token(&self, name: &str, token_hash: &str, scopes: &[&str], actor: &str) -> Result<i64, StoreError> {
         let scopes = scopes.join(" ");
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO api_tokens (name, token_hash, scopes, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
             )
@@ -56,7 +56,7 @@ impl Store {
 
     pub async fn revoke_api_token(&self, id: i64, actor: &str) -> Result<bool, StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
                 .bind(now())
                 .bind(id)

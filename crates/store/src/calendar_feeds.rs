@@ -28,7 +28,7 @@ impl Store {
     /// Records a feed whose token hashes to `token_hash`.
     pub async fn create_calendar_feed(&self, scope: CalendarScope, token_hash: &str, expires_at: DateTime<Utc>, actor: &str) -> Result<i64, StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO calendar_feeds (scope, target_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
             )
@@ -73,7 +73,7 @@ impl Store {
 
     pub async fn revoke_calendar_feed(&self, id: i64, actor: &str) -> Result<(), StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let changed = sqlx::query("UPDATE calendar_feeds SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
                 .bind(now())
                 .bind(id)

@@ -62,7 +62,7 @@ impl Store {
     pub async fn create_client_details(&self, details: &ClientDetails, actor: &str) -> Result<i64, StoreError> {
         let after = serde_json::to_value(details).ok();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO clients (name, address, siret, representative, email, phone, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -86,7 +86,7 @@ impl Store {
     pub async fn update_client(&self, id: i64, details: &ClientDetails, actor: &str) -> Result<(), StoreError> {
         let after = serde_json::to_value(details).ok();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let before = sqlx::query_as::<_, ClientRecord>(sqlx::AssertSqlSafe(format!("{CLIENT_COLUMNS} WHERE id = $1")))
                 .bind(id)
                 .fetch_optional(&mut *tx)
@@ -137,7 +137,7 @@ impl Store {
     pub async fn add_client_site(&self, client_id: i64, site: &NewSite, actor: &str) -> Result<i64, StoreError> {
         let after = serde_json::json!({ "client_id": client_id, "name": site.name, "address": site.address });
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let id: i64 = sqlx::query_scalar("INSERT INTO client_sites (client_id, name, address) VALUES ($1, $2, $3) RETURNING id")
                 .bind(client_id)
                 .bind(&site.name)
@@ -177,7 +177,7 @@ impl Store {
     /// Deletes a site (a venue on it is kept, no longer tied to it); returns its client's id.
     pub async fn delete_client_site(&self, id: i64, actor: &str) -> Result<i64, StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let site = sqlx::query_as::<_, ClientSite>("SELECT id, client_id, name, address FROM client_sites WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&mut *tx)
@@ -194,7 +194,7 @@ impl Store {
         let mut after = serde_json::to_value(contact).unwrap_or_default();
         after["client_id"] = client_id.into();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO client_contacts (client_id, name, job_title, email, phone, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
@@ -228,7 +228,7 @@ impl Store {
     /// Deletes a contact; returns its client's id.
     pub async fn delete_client_contact(&self, id: i64, actor: &str) -> Result<i64, StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let contact = sqlx::query_as::<_, ClientContact>("SELECT id, client_id, name, job_title, email, phone FROM client_contacts WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&mut *tx)

@@ -168,7 +168,7 @@ impl Store {
     pub async fn create_program(&self, program: &Program, actor: &str) -> Result<(), StoreError> {
         let body = body_json(program)?;
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let category_id = match &program.category {
                 Some(name) => Some(category_id!(tx, name).await?),
                 None => None,
@@ -205,7 +205,7 @@ impl Store {
     pub async fn save_draft(&self, program: &Program, actor: &str) -> Result<(), StoreError> {
         let body = body_json(program)?;
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let before: Option<(i64, String, Option<Json<serde_json::Value>>)> =
                 sqlx::query_as("SELECT id, status, draft FROM programs WHERE slug = $1").bind(program.slug.as_str()).fetch_optional(&mut *tx).await?;
             let Some((id, status, draft)) = before else {
@@ -247,7 +247,7 @@ impl Store {
         program.updated_on = Some(today);
         let body = body_json(&program)?;
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let row: Option<(i64, i64)> = sqlx::query_as("SELECT id, current_version FROM programs WHERE slug = $1")
                 .bind(program.slug.as_str())
                 .fetch_optional(&mut *tx)
@@ -307,7 +307,7 @@ impl Store {
     /// Takes a sheet off the public site; its versions and draft stay.
     pub async fn unpublish_program(&self, slug: &str, actor: &str) -> Result<(), StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let done = sqlx::query("UPDATE programs SET status = 'draft', modified_at = $1 WHERE slug = $2 AND status = 'published'")
                 .bind(now())
                 .bind(slug)
@@ -325,7 +325,7 @@ impl Store {
     /// Drops the pending draft: the editor shows the published text again.
     pub async fn discard_draft(&self, slug: &str, actor: &str) -> Result<(), StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let draft: Option<Option<Json<serde_json::Value>>> = sqlx::query_scalar("SELECT draft FROM programs WHERE slug = $1 AND current_version > 0")
                 .bind(slug)
                 .fetch_optional(&mut *tx)
@@ -427,7 +427,7 @@ impl Store {
     pub async fn create_category(&self, name: &str, actor: &str) -> Result<String, StoreError> {
         let slug = Slug::from_title(name).map(|s| s.to_string()).ok_or_else(|| StoreError::Conflict("Le nom doit contenir au moins une lettre.".into()))?;
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let id: i64 = sqlx::query_scalar("INSERT INTO categories (slug, name) VALUES ($1, $2) RETURNING id")
                 .bind(&slug)
                 .bind(name)
@@ -446,7 +446,7 @@ impl Store {
     /// Renames a category; its slug (in public addresses) stays.
     pub async fn rename_category(&self, slug: &str, name: &str, actor: &str) -> Result<(), StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let old: Option<(i64, String)> = sqlx::query_as("SELECT id, name FROM categories WHERE slug = $1").bind(slug).fetch_optional(&mut *tx).await?;
             let Some((id, old_name)) = old else { return Err(StoreError::NotFound(format!("catégorie « {slug} »"))) };
             sqlx::query("UPDATE categories SET name = $1 WHERE id = $2")
@@ -469,7 +469,7 @@ impl Store {
     /// Deletes an empty category; refuses one that still holds sheets.
     pub async fn delete_category(&self, slug: &str, actor: &str) -> Result<(), StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let row: Option<(i64, String, i64)> = sqlx::query_as(
                 "SELECT c.id, c.name, (SELECT COUNT(*) FROM programs p WHERE p.category_id = c.id) FROM categories c WHERE c.slug = $1",
             )

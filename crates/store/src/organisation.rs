@@ -18,7 +18,7 @@ impl Store {
     pub async fn save_organisation(&self, organisation: &Organisation, actor: &str) -> Result<(), StoreError> {
         let after = serde_json::to_value(organisation).ok();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let before: Option<(Json<serde_json::Value>,)> =
                 sqlx::query_as("SELECT body FROM organisation WHERE id = 1").fetch_optional(&mut *tx).await?;
             sqlx::query(
@@ -40,7 +40,7 @@ impl Store {
         let (bytes, mime) = logo.map_or((None, None), |(b, m)| (Some(b), Some(m)));
         let after = logo.map(|(b, m)| serde_json::json!({ "type": m, "bytes": b.len() }));
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let done = sqlx::query("UPDATE organisation SET logo = $1, logo_type = $2, modified_at = $3 WHERE id = 1")
                 .bind(bytes)
                 .bind(mime)

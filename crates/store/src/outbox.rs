@@ -159,7 +159,7 @@ impl Store {
     /// Writes a message on its own, for callers that have no change to go with it.
     pub async fn enqueue_mail(&self, mail: &OutgoingMail) -> Result<i64, StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             // By path, as other modules call it (which is what keeps its `pub(crate) use` alive).
             let id = crate::outbox::enqueue!(tx, mail)?;
             tx.commit().await?;
@@ -213,7 +213,7 @@ impl Store {
     /// Only a claimed message changes.
     pub async fn mark_mail_failed(&self, id: i64, error: &str, retry_at: Option<DateTime<Utc>>) -> Result<(), StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             match retry_at {
                 Some(due) => {
                     sqlx::query(
@@ -250,7 +250,7 @@ impl Store {
     /// fixed the address or the server). Returns false, changing nothing, unless it was dead.
     pub async fn requeue_mail(&self, id: i64, actor: &str) -> Result<bool, StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let requeued: Option<(String, Option<String>)> = sqlx::query_as(
                 "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2 \
                  WHERE id = $1 AND status = 'dead' RETURNING recipient, last_error",

@@ -139,7 +139,7 @@ impl Store {
     pub async fn import_programs(&self, programs: &[Program], actor: &str) -> Result<ImportSummary, StoreError> {
         on_pool!(self, pool => {
             let mut summary = ImportSummary::default();
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             for program in programs {
                 let body = serde_json::to_value(program).map_err(|source| StoreError::Corrupt { slug: program.slug.to_string(), source })?;
                 let category_id: Option<i64> = match &program.category {

@@ -100,7 +100,7 @@ impl Store {
             "received_on": request.received_on, "due_on": due_on, "contact": request.contact, "message": request.message,
         });
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let program_id: i64 = sqlx::query_scalar("SELECT id FROM programs WHERE slug = $1")
                 .bind(&request.program_slug)
                 .fetch_optional(&mut *tx)
@@ -153,7 +153,7 @@ impl Store {
     pub async fn answer_request(&self, id: i64, answer: &Answer, actor: &str) -> Result<(), StoreError> {
         let after = serde_json::to_value(answer).ok();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let changed = sqlx::query(
                 "UPDATE requests SET answered_on = $1, answer_channel = $2, outcome = $3, answer = $4, session_id = $5 \
                  WHERE id = $6 AND answered_on IS NULL AND received_on <= $1",

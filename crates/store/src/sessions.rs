@@ -300,7 +300,7 @@ impl Store {
     pub async fn create_session(&self, program_slug: &str, plan: &SessionPlan, actor: &str) -> Result<i64, StoreError> {
         let after = serde_json::to_value(plan).ok();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let (program_id, version): (i64, i64) =
                 sqlx::query_as("SELECT id, current_version FROM programs WHERE slug = $1 AND status = 'published'")
                     .bind(program_slug)
@@ -427,7 +427,7 @@ impl Store {
     pub async fn add_session_day(&self, session_id: i64, day: &PlannedDay, actor: &str) -> Result<i64, StoreError> {
         let after = serde_json::to_value(day).ok();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let id = write_day!(tx, session_id, day, None);
             record!(tx, actor, "session", session_id.to_string(), "add_day", None::<serde_json::Value>, after)?;
             tx.commit().await?;
@@ -440,7 +440,7 @@ impl Store {
         let before = self.session(session_id).await?.and_then(|s| s.days.into_iter().find(|d| d.id == day_id)).map(|d| d.day);
         let Some(before) = before else { return Err(StoreError::NotFound(format!("journée n° {day_id}"))) };
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             write_day!(tx, session_id, day, Some(day_id));
             record!(tx, actor, "session", session_id.to_string(), "update_day", serde_json::to_value(&before).ok(), serde_json::to_value(day).ok())?;
             tx.commit().await?;
@@ -457,7 +457,7 @@ impl Store {
         }
         let before = serde_json::to_value(&day.day).ok();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             sqlx::query("DELETE FROM session_days WHERE id = $1 AND session_id = $2").bind(day_id).bind(session_id).execute(&mut *tx).await?;
             record!(tx, actor, "session", session_id.to_string(), "delete_day", before, None::<serde_json::Value>)?;
             tx.commit().await?;
@@ -470,7 +470,7 @@ impl Store {
     pub async fn update_session_header(&self, id: i64, capacity: Option<u32>, modules: &[String], actor: &str) -> Result<(), StoreError> {
         let Some(before) = self.session(id).await? else { return Err(StoreError::NotFound(format!("session n° {id}"))) };
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             sqlx::query("UPDATE sessions SET capacity = $1 WHERE id = $2").bind(capacity.map(i64::from)).bind(id).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM session_modules WHERE session_id = $1 AND position > $2")
                 .bind(id)
@@ -507,7 +507,7 @@ impl Store {
     pub async fn set_session_cancelled(&self, id: i64, cancelled: bool, actor: &str) -> Result<(), StoreError> {
         let status = if cancelled { "cancelled" } else { "planned" };
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let changed = sqlx::query("UPDATE sessions SET status = $1 WHERE id = $2").bind(status).bind(id).execute(&mut *tx).await?.rows_affected();
             if changed == 0 {
                 return Err(StoreError::NotFound(format!("session n° {id}")));

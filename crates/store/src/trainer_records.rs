@@ -82,7 +82,7 @@ impl Store {
             "valid_until": document.valid_until,
         });
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO trainer_documents (trainer_id, kind, title, filename, content_type, content, size, valid_until, uploaded_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -134,7 +134,7 @@ impl Store {
     /// Deletes a document; returns its trainer's id.
     pub async fn delete_trainer_document(&self, id: i64, actor: &str) -> Result<i64, StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let document: TrainerDocument = sqlx::query_as::<_, DocumentRow>(sqlx::AssertSqlSafe(format!("{DOCUMENT_COLUMNS} WHERE id = $1")))
                 .bind(id)
                 .fetch_optional(&mut *tx)
@@ -152,7 +152,7 @@ impl Store {
         let mut after = serde_json::to_value(unavailability).unwrap_or_default();
         after["trainer_id"] = trainer_id.into();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO trainer_unavailabilities (trainer_id, first_day, last_day, reason) VALUES ($1, $2, $3, $4) RETURNING id",
             )
@@ -182,7 +182,7 @@ impl Store {
     /// Deletes an unavailability; returns its trainer's id.
     pub async fn delete_unavailability(&self, id: i64, actor: &str) -> Result<i64, StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let unavailability = sqlx::query_as::<_, Unavailability>(sqlx::AssertSqlSafe(format!("{UNAVAILABILITY_COLUMNS} WHERE id = $1")))
                 .bind(id)
                 .fetch_optional(&mut *tx)

@@ -54,7 +54,7 @@ impl Store {
     pub async fn create_provider(&self, provider: &NewProvider, actor: &str) -> Result<i64, StoreError> {
         let after = serde_json::to_value(provider).ok();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO providers (name, siret, address, email, phone, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
@@ -89,7 +89,7 @@ impl Store {
     pub async fn create_trainer(&self, trainer: &NewTrainer, actor: &str) -> Result<i64, StoreError> {
         let after = serde_json::to_value(trainer).ok();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO trainers (name, email, phone, provider_id, user_id, qualifications, active, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -114,7 +114,7 @@ impl Store {
     pub async fn update_trainer(&self, id: i64, trainer: &NewTrainer, actor: &str) -> Result<(), StoreError> {
         let after = serde_json::to_value(trainer).ok();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let before = sqlx::query_as::<_, Trainer>(sqlx::AssertSqlSafe(format!("{TRAINER_COLUMNS} WHERE t.id = $1")))
                 .bind(id)
                 .fetch_optional(&mut *tx)

@@ -55,7 +55,7 @@ impl Store {
     pub async fn create_venue(&self, venue: &NewVenue, actor: &str) -> Result<i64, StoreError> {
         let after = serde_json::to_value(venue).ok();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO venues (name, address, city, client_site_id, accessibility, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
@@ -77,7 +77,7 @@ impl Store {
     pub async fn update_venue(&self, id: i64, venue: &NewVenue, actor: &str) -> Result<(), StoreError> {
         let after = serde_json::to_value(venue).ok();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let before = sqlx::query_as::<_, Venue>(sqlx::AssertSqlSafe(format!("{VENUE_COLUMNS} WHERE id = $1")))
                 .bind(id)
                 .fetch_optional(&mut *tx)
@@ -115,7 +115,7 @@ impl Store {
     /// Deletes a venue and its rooms, unless a training day uses it or one of its rooms.
     pub async fn delete_venue(&self, id: i64, actor: &str) -> Result<(), StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let venue = sqlx::query_as::<_, Venue>(sqlx::AssertSqlSafe(format!("{VENUE_COLUMNS} WHERE id = $1")))
                 .bind(id)
                 .fetch_optional(&mut *tx)
@@ -145,7 +145,7 @@ impl Store {
         let mut after = serde_json::to_value(room).unwrap_or_default();
         after["venue_id"] = venue_id.into();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let id: i64 = sqlx::query_scalar("INSERT INTO rooms (venue_id, name, capacity, accessible) VALUES ($1, $2, $3, $4) RETURNING id")
                 .bind(venue_id)
                 .bind(&room.name)
@@ -164,7 +164,7 @@ impl Store {
     pub async fn update_room(&self, id: i64, room: &NewRoom, actor: &str) -> Result<i64, StoreError> {
         let after = serde_json::to_value(room).ok();
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let before: Room = sqlx::query_as::<_, RoomRow>(sqlx::AssertSqlSafe(format!("{ROOM_COLUMNS} WHERE id = $1")))
                 .bind(id)
                 .fetch_optional(&mut *tx)
@@ -222,7 +222,7 @@ impl Store {
     /// Deletes a room unless a training day uses it; returns its venue's id.
     pub async fn delete_room(&self, id: i64, actor: &str) -> Result<i64, StoreError> {
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let room: Room = sqlx::query_as::<_, RoomRow>(sqlx::AssertSqlSafe(format!("{ROOM_COLUMNS} WHERE id = $1")))
                 .bind(id)
                 .fetch_optional(&mut *tx)
