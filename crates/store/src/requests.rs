@@ -149,13 +149,24 @@ impl Store {
         Ok(row.map(RequestRow::from))
     }
 
+    /// The requests a session was planned for (an INTER session may gather several).
+    pub async fn session_requests(&self, session_id: i64) -> Result<Vec<RequestRow>, StoreError> {
+        let rows: Vec<Row> = on_pool!(self, pool => {
+            sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(format!("{SELECT} WHERE r.session_id = $1 ORDER BY r.id")))
+                .bind(session_id)
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows.into_iter().map(RequestRow::from).collect())
+    }
+
     /// Records the answer (once; a second answer is refused).
     pub async fn answer_request(&self, id: i64, answer: &Answer, actor: &str) -> Result<(), StoreError> {
         let after = serde_json::to_value(answer).ok();
         on_pool!(self, pool => {
             let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let changed = sqlx::query(
-                "UPDATE requests SET answered_on = $1, answer_channel = $2, outcome = $3, answer = $4, session_id = $5 \
+                "UPDATE requests SET answered_on = $1, answer_channel = $2, outcome = $3, answer = $4, session_id = COALESCE($5, session_id) \
                  WHERE id = $6 AND answered_on IS NULL AND received_on <= $1",
             )
             .bind(answer.answered_on)

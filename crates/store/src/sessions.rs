@@ -298,6 +298,13 @@ impl Store {
     /// Creates a session of a published program, planned from its current version, with its
     /// modules and days. The plan must have been validated (and its conflicts checked).
     pub async fn create_session(&self, program_slug: &str, plan: &SessionPlan, actor: &str) -> Result<i64, StoreError> {
+        self.create_session_from(program_slug, plan, None, actor).await
+    }
+
+    /// Creates the session and, when it answers a client's request, links that request to it in
+    /// the same transaction (a request already linked to another session keeps its link). The
+    /// request still awaits its answer: telling the client is a separate, dated act.
+    pub async fn create_session_from(&self, program_slug: &str, plan: &SessionPlan, request: Option<i64>, actor: &str) -> Result<i64, StoreError> {
         let after = serde_json::to_value(plan).ok();
         on_pool!(self, pool => {
             let mut tx = crate::BeginWrite::begin_write(pool).await?;
@@ -331,6 +338,17 @@ impl Store {
                 write_day!(tx, id, day, None);
             }
             record!(tx, actor, "session", id.to_string(), "create", None::<serde_json::Value>, after)?;
+            if let Some(request) = request {
+                let linked = sqlx::query("UPDATE requests SET session_id = $1 WHERE id = $2 AND session_id IS NULL")
+                    .bind(id)
+                    .bind(request)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if linked > 0 {
+                    record!(tx, actor, "request", request.to_string(), "link_session", None::<serde_json::Value>, Some(serde_json::json!({ "session_id": id })))?;
+                }
+            }
             tx.commit().await?;
             Ok(id)
         })

@@ -12,7 +12,7 @@ use forma_domain::session::{PlannedDay, SessionPlan};
 use forma_store::testing::raw_execute;
 use forma_web::testing::submit_form;
 
-use crate::helpers::{SEED_SLUG, TestApp, on_each_backend};
+use crate::helpers::{SEED_SLUG, TestApp, get_page as get, on_each_backend};
 
 const MONTHS: [&str; 12] = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
 
@@ -63,13 +63,6 @@ async fn plan(app: &TestApp) -> Planned {
     let title = store.program(SEED_SLUG).await.unwrap().unwrap().program.title;
     store.close().await;
     Planned { year, first, second, title }
-}
-
-async fn get(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
-    let r = client.get(format!("{}{path}", app.base)).send().await.unwrap();
-    assert_eq!(r.status(), 200, "{path}");
-    // Apostrophes and ampersands come escaped; assertions read better without.
-    r.text().await.unwrap().replace("&#39;", "'").replace("&#38;", "&")
 }
 
 fn session_link(id: i64) -> String {

@@ -187,3 +187,21 @@ pub async fn post_form(app: &TestApp, client: &reqwest::Client, path: &str, body
         .await
         .unwrap()
 }
+
+/// A page fetched with `client` (its cookies), which must answer 200; apostrophes and ampersands
+/// unescaped, so that assertions read as the French text does.
+pub async fn get_page(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
+    let r = client.get(format!("{}{path}", app.base)).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{path}");
+    unescaped(r).await
+}
+
+/// A response's body, apostrophes and ampersands unescaped.
+pub async fn unescaped(r: reqwest::Response) -> String {
+    r.text().await.unwrap().replace("&#39;", "'").replace("&#38;", "&")
+}
+
+/// Where a redirection leads.
+pub fn location(r: &reqwest::Response) -> String {
+    r.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_owned()
+}

@@ -10,50 +10,13 @@ use forma_domain::parse_catalogue_page;
 use forma_domain::program::AccessDelays;
 use forma_web::testing::submit_form;
 
-use crate::helpers::{SEED_SLUG, TestApp, on_each_backend};
+use crate::helpers::{SEED_SLUG, TestApp, get_page as get, location, on_each_backend, post_form as post, unescaped as text, with};
 
 const SEED: &str = include_str!("../../../../fixtures/seed/caf03-ctg-acculturation.txt");
 const FORM: &str = "action=\"/gestion/demandes\"";
 
 fn today() -> NaiveDate {
     chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive()
-}
-
-/// Replaces (or adds) fields of an urlencoded body.
-fn with(body: &[u8], changes: &[(&str, &str)]) -> String {
-    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
-    for (name, value) in changes {
-        match pairs.iter_mut().find(|(n, _)| n == name) {
-            Some(pair) => pair.1 = (*value).to_owned(),
-            None => pairs.push(((*name).to_owned(), (*value).to_owned())),
-        }
-    }
-    form_urlencoded::Serializer::new(String::new()).extend_pairs(&pairs).finish()
-}
-
-async fn get(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
-    let r = client.get(format!("{}{path}", app.base)).send().await.unwrap();
-    assert_eq!(r.status(), 200, "{path}");
-    text(r).await
-}
-
-/// The page, apostrophes unescaped (the French text reads better in assertions).
-async fn text(r: reqwest::Response) -> String {
-    r.text().await.unwrap().replace("&#39;", "'")
-}
-
-async fn post(app: &TestApp, client: &reqwest::Client, path: &str, body: String) -> reqwest::Response {
-    client
-        .post(format!("{}{path}", app.base))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-}
-
-fn location(r: &reqwest::Response) -> String {
-    r.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_owned()
 }
 
 /// Records a request through the form; returns its id.

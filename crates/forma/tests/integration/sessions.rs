@@ -5,19 +5,7 @@
 use forma_domain::account::Role;
 use forma_web::testing::{submit_form, tags};
 
-use crate::helpers::{SEED_SLUG, TestApp, on_each_backend};
-
-/// Replaces the value of each `name` in an urlencoded body (its first occurrence), or appends it.
-fn with(body: &[u8], changes: &[(&str, &str)]) -> String {
-    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
-    for (name, value) in changes {
-        match pairs.iter_mut().find(|(n, _)| n == name) {
-            Some(pair) => pair.1 = (*value).to_owned(),
-            None => pairs.push(((*name).to_owned(), (*value).to_owned())),
-        }
-    }
-    form_urlencoded::Serializer::new(String::new()).extend_pairs(&pairs).finish()
-}
+use crate::helpers::{SEED_SLUG, TestApp, get_page as get, location, on_each_backend, post_form as post, with};
 
 /// What screen readers rely on: unique ids, a label for each control, descriptions that exist,
 /// a legend per fieldset, a caption per table; no inline script or style.
@@ -75,26 +63,6 @@ async fn directory(app: &TestApp) -> Directory {
     let trainer = |name: &str| choices.trainers.iter().find(|t| t.name == name).unwrap().id;
     assert!(choices.programs.iter().any(|p| p.slug == SEED_SLUG), "the seed sheet is published");
     Directory { client, big_room: room("Grande salle"), small_room: room("Petite salle"), thierry: trainer("Thierry TEST"), claire: trainer("Claire TEST") }
-}
-
-async fn get(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
-    let r = client.get(format!("{}{path}", app.base)).send().await.unwrap();
-    assert_eq!(r.status(), 200, "{path}");
-    r.text().await.unwrap()
-}
-
-async fn post(app: &TestApp, client: &reqwest::Client, path: &str, body: String) -> reqwest::Response {
-    client
-        .post(format!("{}{path}", app.base))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-}
-
-fn location(r: &reqwest::Response) -> String {
-    r.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_owned()
 }
 
 /// The session id a creation redirected to.
@@ -363,6 +331,70 @@ async fn days_are_added_edited_deleted_and_a_session_cancelled() {
         let r = post(&app, &client, &format!("{session_path}/retablir"), String::new()).await;
         assert_eq!(r.status(), 303);
         assert!(app.html("/sessions").await.contains(place));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_session_planned_from_a_request_is_linked_to_it() {
+    on_each_backend(|app| async move {
+        let dir = directory(&app).await;
+        let store = app.store().await;
+        let today = chrono::Utc::now().date_naive();
+        let request = forma_domain::request::NewRequest {
+            client_id: dir.client,
+            program_slug: SEED_SLUG.into(),
+            kind: forma_domain::ProgramKind::Intra,
+            seats: Some(14),
+            received_on: today,
+            due_on: None,
+            contact: "Mme Demande".into(),
+            message: String::new(),
+        };
+        let request = store.create_request(&request, today + chrono::Duration::days(15), "test").await.unwrap();
+        store.close().await;
+        app.account("demande-session@test.forma.test", Role::Gestionnaire, None).await;
+        let client = app.signed_in("demande-session@test.forma.test").await;
+
+        // The request offers to plan; the form comes prefilled and carries the request.
+        let page = get(&app, &client, &format!("/gestion/demandes/{request}")).await;
+        assert!(page.contains(&format!("href=\"/gestion/sessions/nouvelle?demande={request}\"")));
+        let page = get(&app, &client, &format!("/gestion/sessions/nouvelle?demande={request}")).await;
+        assert!(page.contains(&format!("D'après la demande n° {request} de CAF Test Sessions")));
+        assert!(page.contains(&format!("name=\"demande\" value=\"{request}\"")) && page.contains("value=\"14\""));
+        check_markup(&page);
+        let form = submit_form(&page, NEW);
+
+        // A refused form keeps the request.
+        let refused = post(&app, &client, "/gestion/sessions/nouvelle", with(&form, &[("days[0].date", "2031-06-02"), ("days[0].room", "999999")])).await;
+        assert_eq!(refused.status(), 422);
+        let html = refused.text().await.unwrap();
+        assert!(html.contains(&format!("name=\"demande\" value=\"{request}\"")), "the request survives a refusal");
+        let body = with(&submit_form(&html, NEW), &[("days[0].room", &dir.big_room.to_string()), ("days[0].trainers", &dir.claire.to_string())]);
+        let session = created(&post(&app, &client, "/gestion/sessions/nouvelle", body).await);
+
+        // Linked both ways, the answer still to record, prefilled with the session.
+        let page = get(&app, &client, &format!("/gestion/sessions/{session}")).await;
+        assert!(page.contains(&format!("Demande n° {request} de CAF Test Sessions</a> — réponse à enregistrer")));
+        let page = get(&app, &client, &format!("/gestion/demandes/{request}")).await;
+        assert!(page.contains(&format!("<dt>Session planifiée</dt><dd><a href=\"/gestion/sessions/{session}\">")));
+        assert!(page.contains(&format!("id=\"answer-session\" name=\"session\" inputmode=\"numeric\" value=\"{session}\"")));
+        assert!(!page.contains("nouvelle?demande="), "planned once");
+        let answer = with(&submit_form(&page, &format!("action=\"/gestion/demandes/{request}/reponse\"")), &[("channel", "email"), ("outcome", "accepted"), ("session", "")]);
+        assert_eq!(post(&app, &client, &format!("/gestion/demandes/{request}/reponse"), answer).await.status(), 303);
+        let page = get(&app, &client, &format!("/gestion/sessions/{session}")).await;
+        assert!(page.contains(&format!("Demande n° {request} de CAF Test Sessions</a>")) && !page.contains("réponse à enregistrer"), "an answer without a session number keeps the link");
+
+        // A second session for the same request does not steal the link.
+        let again = get(&app, &client, &format!("/gestion/sessions/nouvelle?demande={request}")).await;
+        let body = with(&submit_form(&again, NEW), &[("days[0].date", "2031-06-09"), ("days[0].place", "Vichy")]);
+        let other = created(&post(&app, &client, "/gestion/sessions/nouvelle", body).await);
+        let store = app.store().await;
+        assert_eq!(store.request(request).await.unwrap().unwrap().session_id, Some(session));
+        assert!(store.session_requests(other).await.unwrap().is_empty());
+        let journal = store.audit_events(Some("request"), 50).await.unwrap();
+        assert_eq!(journal.iter().filter(|e| e.action == "link_session" && e.entity_id == request.to_string()).count(), 1);
+        store.close().await;
     })
     .await;
 }

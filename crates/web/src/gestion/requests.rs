@@ -329,8 +329,13 @@ async fn request_page(state: &AppState, user: &User, request: RequestRow, create
     })
 }
 
-fn blank_answer() -> AnswerForm {
-    AnswerForm { answered_on: crate::site::today().to_string(), ..AnswerForm::default() }
+/// Today's date, and the session planned from the request if there is one.
+fn blank_answer(request: &RequestRow) -> AnswerForm {
+    AnswerForm {
+        answered_on: crate::site::today().to_string(),
+        session: request.session_id.map(|s| s.to_string()).unwrap_or_default(),
+        ..AnswerForm::default()
+    }
 }
 
 pub async fn show(State(state): State<AppState>, current: CurrentUser, PathId(id): PathId, Query(q): Query<DetailQuery>) -> Response {
@@ -341,7 +346,8 @@ pub async fn show(State(state): State<AppState>, current: CurrentUser, PathId(id
         Err(e) => return internal(&state, e.into()),
     };
     let created = q.ok.as_deref() == Some("demande");
-    match request_page(&state, user, request, created, blank_answer(), FieldErrors::default()).await {
+    let form = blank_answer(&request);
+    match request_page(&state, user, request, created, form, FieldErrors::default()).await {
         Ok(mut page) => {
             if !created {
                 page.frame = page.frame.notice(q.ok.as_deref());

@@ -305,6 +305,8 @@ pub struct SessionForm {
     /// One module title per line.
     pub modules: String,
     pub days: Vec<DayForm>,
+    /// The client's request this session is planned for, "" for none.
+    pub request: String,
 }
 
 impl Default for SessionForm {
@@ -316,6 +318,7 @@ impl Default for SessionForm {
             capacity: String::new(),
             modules: String::new(),
             days: vec![DayForm::default(); FIRST_ROWS],
+            request: String::new(),
         }
     }
 }
@@ -329,6 +332,11 @@ pub struct ReadPlan {
 }
 
 impl SessionForm {
+    /// The request's id, when the form carries one.
+    pub fn request_id(&self) -> Option<i64> {
+        self.request.parse().ok().filter(|id| *id > 0)
+    }
+
     pub fn read(data: &FormData) -> Self {
         SessionForm {
             program: data.get("program").trim().to_owned(),
@@ -337,6 +345,7 @@ impl SessionForm {
             capacity: data.get("capacity").to_owned(),
             modules: data.get("modules").to_owned(),
             days: DayForm::read_all(data),
+            request: data.get("demande").trim().to_owned(),
         }
     }
 

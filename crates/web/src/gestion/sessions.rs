@@ -20,7 +20,7 @@ use forma_domain::french_date::{long_date, long_date_with_weekday};
 use forma_domain::half_day::Slot;
 use forma_domain::session::{PlannedDay, SessionPlan};
 use forma_domain::FieldErrors;
-use forma_store::{PlanningChoices, SessionDetail, StoreError, User};
+use forma_store::{PlanningChoices, RequestRow, SessionDetail, StoreError, User};
 use serde::Deserialize;
 
 use super::editor_form::{FormData, parse_date};
@@ -250,7 +250,7 @@ pub struct NewQuery {
     demande: Option<String>,
 }
 
-fn new_page(state: &AppState, user: &User, form: SessionForm, choices: &PlanningChoices, errors: FieldErrors, conflicts: &[Conflict]) -> NewPage {
+fn new_page(state: &AppState, user: &User, form: SessionForm, choices: &PlanningChoices, errors: FieldErrors, conflicts: &[Conflict], from_request: String) -> NewPage {
     let dates: Vec<(usize, NaiveDate)> = form.days.iter().enumerate().filter_map(|(i, d)| parse_date(&d.date).map(|date| (i, date))).collect();
     let mut by_row = conflicts_by_row(conflicts, &dates);
     let days = form.days.iter().enumerate().map(|(i, d)| DayView::new(i, d.clone(), &errors, by_row.remove(&i).unwrap_or_default())).collect();
@@ -265,8 +265,17 @@ fn new_page(state: &AppState, user: &User, form: SessionForm, choices: &Planning
         errors,
         summary: items,
         blocked: any_blocking(conflicts),
-        from_request: String::new(),
+        from_request,
     }
+}
+
+/// « D'après la demande n° 3 de la CAF de l'Allier (« … »). », and the request itself.
+async fn from_request(state: &AppState, id: Option<i64>) -> Result<Option<(RequestRow, String)>, StoreError> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(state.store.request(id).await?.map(|r| {
+        let note = format!("D'après la demande n° {id} de {} (« {} »).", r.client_name, r.program_title);
+        (r, note)
+    }))
 }
 
 pub async fn new(State(state): State<AppState>, current: CurrentUser, Query(q): Query<NewQuery>) -> Response {
@@ -280,27 +289,25 @@ pub async fn new(State(state): State<AppState>, current: CurrentUser, Query(q): 
         form.program.clone_from(&program.slug);
         form.kind = program.kind.as_str().to_owned();
     }
-    let mut from_request = String::new();
-    if let Some(id) = q.demande.as_deref().and_then(|d| d.trim().parse::<i64>().ok()) {
-        match state.store.request(id).await {
-            Ok(Some(request)) => {
-                if choices.program(&request.program_slug).is_some() {
-                    form.program.clone_from(&request.program_slug);
-                }
-                form.kind = request.kind.as_str().to_owned();
-                // An INTER session has no client: the request's seats are taken in it.
-                if request.kind == forma_domain::ProgramKind::Intra {
-                    form.client = request.client_id.to_string();
-                }
-                form.capacity = request.seats.map(|s| s.to_string()).unwrap_or_default();
-                from_request = format!("D'après la demande n° {id} de {} (« {} »).", request.client_name, request.program_title);
-            }
-            Ok(None) => {}
-            Err(e) => return internal(&state, e.into()),
+    let request = match from_request(&state, q.demande.as_deref().and_then(|d| d.trim().parse::<i64>().ok())).await {
+        Ok(r) => r,
+        Err(e) => return internal(&state, e.into()),
+    };
+    let mut note = String::new();
+    if let Some((request, text)) = request {
+        if choices.program(&request.program_slug).is_some() {
+            form.program.clone_from(&request.program_slug);
         }
+        form.kind = request.kind.as_str().to_owned();
+        // An INTER session has no client: the request's seats are taken in it.
+        if request.kind == forma_domain::ProgramKind::Intra {
+            form.client = request.client_id.to_string();
+        }
+        form.capacity = request.seats.map(|s| s.to_string()).unwrap_or_default();
+        form.request = request.id.to_string();
+        note = text;
     }
-    let page = NewPage { from_request, ..new_page(&state, user, form, &choices, FieldErrors::default(), &[]) };
-    render(&state, page)
+    render(&state, new_page(&state, user, form, &choices, FieldErrors::default(), &[], note))
 }
 
 pub async fn create(State(state): State<AppState>, current: CurrentUser, body: Bytes) -> Response {
@@ -311,28 +318,36 @@ pub async fn create(State(state): State<AppState>, current: CurrentUser, body: B
         Ok(c) => c,
         Err(e) => return internal(&state, e.into()),
     };
+    let note = match from_request(&state, form.request_id()).await {
+        Ok(r) => r.map(|(_, text)| text).unwrap_or_default(),
+        Err(e) => return internal(&state, e.into()),
+    };
+    // A request that does not exist (any more) is not linked.
+    if note.is_empty() {
+        form.request.clear();
+    }
     // « Ajouter une ligne »: the same form with one more row, nothing checked yet.
     if data.get("action") == "ligne" {
         if form.days.len() < super::session_form::MAX_ROWS {
             form.days.push(DayForm::default());
         }
-        return render(&state, new_page(&state, user, form, &choices, FieldErrors::default(), &[]));
+        return render(&state, new_page(&state, user, form, &choices, FieldErrors::default(), &[], note));
     }
     if form.days.is_empty() {
         form.days.push(DayForm::default());
     }
     let read = match form.to_plan(&choices) {
         Ok(read) => read,
-        Err(errors) => return invalid(&state, new_page(&state, user, form, &choices, errors, &[])),
+        Err(errors) => return invalid(&state, new_page(&state, user, form, &choices, errors, &[], note)),
     };
     let conflicts = match state.store.plan_conflicts(&read.plan.days, None, &[]).await {
         Ok(c) => c,
         Err(e) => return internal(&state, e.into()),
     };
     if any_blocking(&conflicts) {
-        return invalid(&state, new_page(&state, user, form, &choices, FieldErrors::default(), &conflicts));
+        return invalid(&state, new_page(&state, user, form, &choices, FieldErrors::default(), &conflicts, note));
     }
-    match state.store.create_session(&read.program, &read.plan, &current.actor()).await {
+    match state.store.create_session_from(&read.program, &read.plan, form.request_id(), &current.actor()).await {
         Ok(id) => {
             state.catalogue_changed();
             done(&format!("/gestion/sessions/{id}"), "session-creee")
@@ -340,12 +355,12 @@ pub async fn create(State(state): State<AppState>, current: CurrentUser, body: B
         Err(StoreError::UnknownProgram(_)) => {
             let mut errors = FieldErrors::default();
             errors.add("program", "Cette fiche n'est plus publiée : choisissez-en une autre.");
-            invalid(&state, new_page(&state, user, form, &choices, errors, &[]))
+            invalid(&state, new_page(&state, user, form, &choices, errors, &[], note))
         }
         Err(StoreError::Conflict(m)) => {
             let mut errors = FieldErrors::default();
             errors.add("days", m);
-            invalid(&state, new_page(&state, user, form, &choices, errors, &[]))
+            invalid(&state, new_page(&state, user, form, &choices, errors, &[], note))
         }
         Err(e) => internal(&state, e.into()),
     }
@@ -439,6 +454,8 @@ struct SessionPage {
     module_field: ModuleField,
     summary: Vec<SummaryItem>,
     agreements: Vec<forma_store::Agreement>,
+    /// The requests this session was planned for.
+    requests: Vec<RequestRow>,
 }
 
 /// « 6 jours, 42 h ».
@@ -504,6 +521,7 @@ async fn session_page(state: &AppState, user: &User, session: SessionDetail, ok:
         choices: Choices::of(&choices),
         summary: items,
         agreements: state.store.agreements(Some(session.id)).await?,
+        requests: state.store.session_requests(session.id).await?,
     })
 }
 
