@@ -69,7 +69,9 @@ pub struct CategoryCount {
 pub struct CatalogueStamp {
     pub programs: i64,
     pub last_modified: Option<DateTime<Utc>>,
-    pub sessions: i64,
+    /// The latest journal entry about a session: every change to what the public session lists
+    /// show (dates, places, capacity, a cancellation) is journaled, so any such change moves it.
+    pub session_event: Option<i64>,
     /// The organisation's settings, shown on every page.
     pub organisation_modified: Option<DateTime<Utc>>,
 }
@@ -358,7 +360,7 @@ impl Store {
             Ok(sqlx::query_as::<_, CatalogueStamp>(
                 "SELECT (SELECT COUNT(*) FROM programs) AS programs, \
                  (SELECT MAX(modified_at) FROM programs) AS last_modified, \
-                 (SELECT COUNT(*) FROM sessions) AS sessions, \
+                 (SELECT MAX(id) FROM audit_events WHERE entity = 'session') AS session_event, \
                  (SELECT MAX(modified_at) FROM organisation) AS organisation_modified",
             )
             .fetch_one(pool)

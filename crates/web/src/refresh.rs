@@ -13,9 +13,15 @@ async fn refresh(state: &AppState) -> anyhow::Result<()> {
     if last.is_none_or(|l| l.organisation_modified != stamp.organisation_modified) {
         state.reload_organisation().await?;
     }
-    rebuild_search(state).await?;
+    // The search index holds sheets only: a session's change just empties the page cache.
+    if last.is_none_or(|l| (l.programs, l.last_modified) != (stamp.programs, stamp.last_modified)) {
+        rebuild_search(state).await?;
+        tracing::info!(programs = state.search.len(), "catalogue modifié : index de recherche reconstruit");
+    } else {
+        state.set_indexed_stamp(stamp);
+        tracing::info!("sessions modifiées : pages publiques rafraîchies");
+    }
     state.catalogue_changed();
-    tracing::info!(programs = state.search.len(), "catalogue modifié : index de recherche reconstruit");
     Ok(())
 }
 

@@ -398,3 +398,44 @@ async fn a_session_planned_from_a_request_is_linked_to_it() {
     })
     .await;
 }
+
+/// Another node (here: the store, written directly) changes a session: this server's cached
+/// sheet page follows through the watcher, for a cancellation as for a creation.
+#[tokio::test]
+async fn cached_public_pages_follow_sessions_changed_by_another_node() {
+    use forma_domain::session::{PlannedDay, SessionPlan};
+    on_each_backend(|app| async move {
+        let sheet = format!("/formations/{SEED_SLUG}");
+        let shows = |page: &str| page.contains("Yzeure TEST");
+        let until = |want: bool| {
+            let app = &app;
+            let sheet = &sheet;
+            async move {
+                // The watcher polls every 200 ms; the whole suite runs in parallel, so allow it time.
+                for _ in 0..200 {
+                    if shows(&app.html(sheet).await) == want {
+                        return true;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                false
+            }
+        };
+        assert!(!shows(&app.html(&sheet).await), "cached without the session");
+        let date = chrono::Utc::now().date_naive() + chrono::Duration::days(90);
+        let plan = SessionPlan {
+            kind: forma_domain::ProgramKind::Inter,
+            client_id: None,
+            capacity: Some(12),
+            modules: vec![],
+            days: vec![PlannedDay { place: "Yzeure TEST".into(), ..PlannedDay::on(date) }],
+        };
+        let store = app.store().await;
+        let id = store.create_session(SEED_SLUG, &plan.validated().unwrap(), "autre-noeud").await.unwrap();
+        assert!(until(true).await, "{}: a session created elsewhere appears", app.db);
+        store.set_session_cancelled(id, true, "autre-noeud").await.unwrap();
+        assert!(until(false).await, "{}: a session cancelled elsewhere disappears", app.db);
+        store.close().await;
+    })
+    .await;
+}
