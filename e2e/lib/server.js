@@ -1,6 +1,6 @@
 // Helpers of the Forma browser suite: the real server, the browser, and
 // the accessibility check (axe-core).
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
@@ -54,7 +54,8 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 
 /**
  * Starts `$FORMA_BIN serve --demo` on a fresh SQLite database in a temp dir,
- * on a port chosen by the OS. Resolves to { url, stop(), stderr(), login } once the
+ * on a port chosen by the OS. With `{ demo: false, setup: [[…args], …] }` the base
+ * holds only what those `forma` commands put there (their stdouts: `server.prepared`). Resolves to { url, stop(), stderr(), login } once the
  * server has printed « Forma écoute sur http://127.0.0.1:PORT ».
  *
  * `login` is the demo back-office account printed after that line
@@ -62,13 +63,18 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
  * « Démonstration — gestion : URL »), or null when the server printed none
  * within FORMA_LOGIN_TIMEOUT_MS (5 s) of the ready line.
  */
-export async function startServer() {
+export async function startServer({ demo = true, setup = [] } = {}) {
   if (!existsSync(FORMA_BIN)) {
     throw new Error(`Forma binary not found: ${FORMA_BIN} (set FORMA_BIN)`);
   }
   const dir = mkdtempSync(join(tmpdir(), 'forma-e2e-'));
   const db = `sqlite://${join(dir, 'forma.db')}`;
-  const args = ['serve', '--demo', '--db', db, '--addr', '127.0.0.1:0'];
+  // Commands run on the fresh base before it is served (`forma import …`, `forma user add …`),
+  // as an administrator would on a new installation; their outputs are returned.
+  const prepared = setup.map((command) => execFileSync(FORMA_BIN, [...command, '--db', db], {
+    cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+  }));
+  const args = ['serve', ...(demo ? ['--demo'] : []), '--db', db, '--addr', '127.0.0.1:0'];
   // The server runs under a tiny sh guard, leader of its own process group:
   // stop() signals the whole group, and should this process die abruptly
   // (even by SIGKILL) the guard sees its stdin close and ends the server.
@@ -153,7 +159,7 @@ export async function startServer() {
 
   // The demo login, printed right after the ready line (if at all).
   const haveLogin = () => Boolean(login.email && login.password);
-  if (!haveLogin()) {
+  if (demo && !haveLogin()) {
     await new Promise((res) => {
       const t = setTimeout(res, LOGIN_TIMEOUT_MS);
       onLoginLine = () => { if (haveLogin()) { clearTimeout(t); res(); } };
@@ -180,7 +186,7 @@ export async function startServer() {
   }
 
   return {
-    url, dir, stop, stderr: () => stderr, stdout: () => stdout,
+    url, dir, stop, stderr: () => stderr, stdout: () => stdout, prepared,
     login: haveLogin() ? { ...login } : null,
   };
 }

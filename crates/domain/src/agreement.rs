@@ -40,6 +40,16 @@ impl AgreementStatus {
         }
     }
 
+    /// The same, for an avenant (masculine in French).
+    pub fn amendment_label(self) -> &'static str {
+        match self {
+            Self::Draft => "brouillon",
+            Self::Sent => "envoyé",
+            Self::Signed => "signé",
+            Self::Cancelled => "annulé",
+        }
+    }
+
     /// draft → sent → signed; a sent document may go back to draft for a correction; anything not
     /// signed may be cancelled. A signed one is final: it changes through avenants.
     pub fn can_become(self, next: AgreementStatus) -> bool {

@@ -33,14 +33,6 @@ impl AmendmentChange {
         }
     }
 
-    pub fn kind_label(&self) -> &'static str {
-        match self {
-            Self::AddDays { .. } => "ajout de journées",
-            Self::MoveDates { .. } => "report de dates",
-            Self::ChangePrice { .. } => "modification du prix",
-        }
-    }
-
     /// One line per effect, in French, for lists and the journal.
     pub fn summary(&self) -> String {
         match self {

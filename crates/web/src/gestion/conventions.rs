@@ -165,7 +165,6 @@ pub async fn create(State(state): State<AppState>, current: CurrentUser, body: B
 /// An avenant as listed: its record and what it changes, in words.
 pub struct AmendmentView {
     pub amendment: Amendment,
-    pub kind_label: &'static str,
     pub summary: String,
 }
 
@@ -239,7 +238,7 @@ pub(super) async fn show_page(state: &AppState, user: &forma_store::User, id: i6
         .amendments(id)
         .await?
         .into_iter()
-        .map(|a| AmendmentView { kind_label: a.change.kind_label(), summary: a.change.summary(), amendment: a })
+        .map(|a| AmendmentView { summary: a.change.summary(), amendment: a })
         .collect();
     let terms = AgreementTerms { price: agreement.price, payment_terms: agreement.payment_terms.clone(), trainees: agreement.trainees.clone() };
     let choices = state.store.planning_choices().await?;

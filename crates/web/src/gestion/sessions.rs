@@ -456,6 +456,15 @@ struct SessionPage {
     agreements: Vec<forma_store::Agreement>,
     /// The requests this session was planned for.
     requests: Vec<RequestRow>,
+    /// Where its calendar opens: its next day, or its first when all are past.
+    calendar_date: String,
+}
+
+/// The day a session's calendar opens on: its next day from `today`, or its first one when the
+/// session is over (a past action is looked at from its start).
+fn calendar_date(plan: &SessionPlan, today: NaiveDate) -> Option<NaiveDate> {
+    let dates = plan.days.iter().map(|d| d.date);
+    dates.clone().filter(|d| *d >= today).min().or_else(|| dates.min())
 }
 
 /// « 6 jours, 42 h ».
@@ -522,6 +531,7 @@ async fn session_page(state: &AppState, user: &User, session: SessionDetail, ok:
         summary: items,
         agreements: state.store.agreements(Some(session.id)).await?,
         requests: state.store.session_requests(session.id).await?,
+        calendar_date: calendar_date(&plan, crate::site::today()).map(|d| d.to_string()).unwrap_or_default(),
     })
 }
 
@@ -828,5 +838,30 @@ pub async fn delete_day(State(state): State<AppState>, current: CurrentUser, pat
         Err(StoreError::Conflict(m)) => show_page(&state, user, session, None, Some(Refused { message: Some(m), ..Refused::default() })).await,
         Err(StoreError::NotFound(_)) => not_found(&state),
         Err(e) => internal(&state, e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use forma_domain::ProgramKind;
+
+    fn on(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn the_calendar_opens_on_the_next_day_or_the_first_of_a_past_session() {
+        let plan = SessionPlan {
+            kind: ProgramKind::Inter,
+            client_id: None,
+            capacity: None,
+            modules: vec![],
+            days: [on(2019, 3, 22), on(2019, 9, 27), on(2019, 4, 12)].into_iter().map(PlannedDay::on).collect(),
+        };
+        assert_eq!(calendar_date(&plan, on(2026, 11, 29)), Some(on(2019, 3, 22)), "over: its first day");
+        assert_eq!(calendar_date(&plan, on(2019, 4, 1)), Some(on(2019, 4, 12)), "under way: its next day");
+        assert_eq!(calendar_date(&plan, on(2019, 1, 1)), Some(on(2019, 3, 22)));
+        assert_eq!(calendar_date(&SessionPlan { days: vec![], ..plan }, on(2019, 1, 1)), None);
     }
 }
