@@ -7,7 +7,7 @@
 
 mod clients;
 mod documents;
-mod fields;
+pub(crate) mod fields;
 mod trainers;
 mod venues;
 

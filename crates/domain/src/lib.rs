@@ -20,6 +20,7 @@ mod patterns;
 pub mod program;
 pub mod program_diff;
 pub mod program_validation;
+pub mod registration;
 pub mod request;
 pub mod session;
 pub mod slug;

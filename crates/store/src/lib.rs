@@ -20,6 +20,7 @@ mod organisation;
 mod outbox;
 mod planning_choices;
 mod programs;
+mod registrations;
 mod requests;
 mod sessions;
 mod trainer_records;
@@ -44,6 +45,7 @@ pub use agreements::{Agreement, AgreementTerms, Amendment};
 pub use bookings::{CalendarDay, CalendarScope};
 pub use calendar_choices::CalendarChoice;
 pub use calendar_feeds::CalendarFeed;
+pub use registrations::{NewRegistration, Placement, RegistrationOrigin, RegistrationRow};
 pub use requests::{Answer, RequestRow};
 pub use sessions::{DayDetail, SessionDetail, SessionRow, SessionSummary};
 pub use trainer_records::{TrainerDocument, Unavailability};
@@ -90,11 +92,20 @@ fn now() -> chrono::DateTime<chrono::Utc> {
 /// connection wrote in between, and fails with « database is locked » instead.
 pub(crate) trait BeginWrite {
     type Db: sqlx::Database;
+    /// What makes a `SELECT` lock the rows it reads until the transaction ends: nothing on SQLite,
+    /// whose write transaction is exclusive already.
+    const FOR_UPDATE: &'static str;
     fn begin_write(&self) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>> + Send;
+}
+
+/// The row-locking suffix of `pool`'s database (see [`BeginWrite::FOR_UPDATE`]).
+pub(crate) fn for_update<P: BeginWrite>(_pool: &P) -> &'static str {
+    P::FOR_UPDATE
 }
 
 impl BeginWrite for sqlx::SqlitePool {
     type Db = sqlx::Sqlite;
+    const FOR_UPDATE: &'static str = "";
     fn begin_write(&self) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error>> + Send {
         self.begin_with("BEGIN IMMEDIATE")
     }
@@ -102,6 +113,7 @@ impl BeginWrite for sqlx::SqlitePool {
 
 impl BeginWrite for sqlx::PgPool {
     type Db = sqlx::Postgres;
+    const FOR_UPDATE: &'static str = " FOR UPDATE";
     fn begin_write(&self) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error>> + Send {
         self.begin()
     }

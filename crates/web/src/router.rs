@@ -16,7 +16,7 @@ use crate::error::{ApiError, error_page};
 use crate::state::AppState;
 use crate::auth::{access, session};
 use crate::gestion::{
-    amendments, calendar, calendar_feeds, categories, client, clients, conventions, dashboard, editor, journal, organisation, outbox, programs, requests, sessions, tokens, trainer,
+    amendments, calendar, calendar_feeds, categories, client, clients, conventions, dashboard, editor, journal, organisation, outbox, programs, registrations, requests, sessions, tokens, trainer,
     trainer_documents, trainers, users, venue, venues, versions,
 };
 use crate::{account, api, security, site};
@@ -119,6 +119,10 @@ pub fn router(state: AppState) -> Router {
         .route("/gestion/sessions/{id}/journees", post(sessions::add_day))
         .route("/gestion/sessions/{id}/journees/{number}", get(sessions::edit_day).post(sessions::save_day))
         .route("/gestion/sessions/{id}/journees/{number}/supprimer", post(sessions::delete_day))
+        .route("/gestion/sessions/{id}/inscriptions", get(registrations::list).post(registrations::create))
+        .route("/gestion/inscriptions/{id}/annuler", post(registrations::cancel))
+        .route("/gestion/inscriptions/{id}/rang", post(registrations::reorder))
+        .route("/gestion/inscriptions/{id}/accepter", post(registrations::accept))
         .route("/gestion/demandes", get(requests::list).post(requests::create))
         .route("/gestion/demandes/{id}", get(requests::show))
         .route("/gestion/demandes/{id}/reponse", post(requests::answer))

@@ -10,16 +10,16 @@ use crate::validation::FieldErrors;
 /// Names of clients, sites, venues, rooms, providers, trainers.
 pub const MAX_NAME_CHARS: usize = 120;
 /// Addresses, job titles, reasons.
-pub(super) const MAX_LINE_CHARS: usize = 300;
+pub(crate) const MAX_LINE_CHARS: usize = 300;
 /// Free text: accessibility, qualifications.
-pub(super) const MAX_TEXT_CHARS: usize = 2000;
+pub(crate) const MAX_TEXT_CHARS: usize = 2000;
 
 /// A required name: trimmed, not empty, at most [`MAX_NAME_CHARS`].
-pub(super) fn required_name(errors: &mut FieldErrors, field: &str, value: &str, missing: &str) -> String {
+pub(crate) fn required_name(errors: &mut FieldErrors, field: &str, value: &str, missing: &str) -> String {
     required(errors, field, value, MAX_NAME_CHARS, missing)
 }
 
-pub(super) fn required(errors: &mut FieldErrors, field: &str, value: &str, max: usize, missing: &str) -> String {
+pub(crate) fn required(errors: &mut FieldErrors, field: &str, value: &str, max: usize, missing: &str) -> String {
     let value = value.trim();
     if value.is_empty() {
         errors.add(field, missing);
@@ -30,14 +30,14 @@ pub(super) fn required(errors: &mut FieldErrors, field: &str, value: &str, max: 
 }
 
 /// Trimmed text that may be empty.
-pub(super) fn text(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> String {
+pub(crate) fn text(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> String {
     let value = value.trim();
     too_long(errors, field, value, max);
     value.to_owned()
 }
 
 /// Trimmed text, `None` when empty.
-pub(super) fn optional_text(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> Option<String> {
+pub(crate) fn optional_text(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> Option<String> {
     Some(text(errors, field, value, max)).filter(|v| !v.is_empty())
 }
 
@@ -47,21 +47,21 @@ fn too_long(errors: &mut FieldErrors, field: &str, value: &str, max: usize) {
     }
 }
 
-pub(super) fn optional_email(errors: &mut FieldErrors, field: &str, value: &str) -> Option<Email> {
+pub(crate) fn optional_email(errors: &mut FieldErrors, field: &str, value: &str) -> Option<Email> {
     if value.trim().is_empty() {
         return None;
     }
     Email::parse(value).map_err(|_| errors.add(field, "Adresse e-mail invalide (prenom.nom@domaine.fr).")).ok()
 }
 
-pub(super) fn optional_phone(errors: &mut FieldErrors, field: &str, value: &str) -> Option<String> {
+pub(crate) fn optional_phone(errors: &mut FieldErrors, field: &str, value: &str) -> Option<String> {
     if value.trim().is_empty() {
         return None;
     }
     normalise_phone(value).map_err(|m| errors.add(field, m)).ok()
 }
 
-pub(super) fn optional_siret(errors: &mut FieldErrors, field: &str, value: &str) -> Option<String> {
+pub(crate) fn optional_siret(errors: &mut FieldErrors, field: &str, value: &str) -> Option<String> {
     if value.trim().is_empty() {
         return None;
     }
@@ -69,7 +69,7 @@ pub(super) fn optional_siret(errors: &mut FieldErrors, field: &str, value: &str)
 }
 
 /// An id chosen in a list; empty means none.
-pub(super) fn optional_id(errors: &mut FieldErrors, field: &str, value: &str, unknown: &str) -> Option<i64> {
+pub(crate) fn optional_id(errors: &mut FieldErrors, field: &str, value: &str, unknown: &str) -> Option<i64> {
     let value = value.trim();
     if value.is_empty() {
         return None;
@@ -87,7 +87,7 @@ pub fn parse_day(text: &str) -> Option<NaiveDate> {
 }
 
 /// A checkbox: sent (whatever its value) when ticked, absent otherwise.
-pub(super) fn ticked(value: &str) -> bool {
+pub(crate) fn ticked(value: &str) -> bool {
     !value.trim().is_empty()
 }
 

@@ -12,6 +12,7 @@ mod cli;
 mod conventions;
 mod directory;
 mod helpers;
+mod registrations;
 mod requests;
 mod security;
 mod sessions;

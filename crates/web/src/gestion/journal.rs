@@ -60,6 +60,7 @@ pub const ENTITIES: &[(&str, &str)] = &[
     ("trainer_document", "Document d'un formateur"),
     ("trainer_unavailability", "Indisponibilité d'un formateur"),
     ("request", "Demande de formation"),
+    ("registration", "Inscription"),
     ("agreement", "Convention"),
     ("amendment", "Avenant"),
     ("calendar_feed", "Lien d'agenda"),
@@ -101,6 +102,10 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("sent", "Envoi pour signature"),
     ("signed", "Signature"),
     ("cancelled", "Convention ou avenant annulé"),
+    ("offer", "Place proposée (liste d'attente)"),
+    ("offer_expired", "Proposition de place expirée"),
+    ("accept_offer", "Place acceptée"),
+    ("waitlist_move", "Liste d'attente réordonnée"),
 ];
 
 fn action_label(action: &str) -> &'static str {

@@ -21,6 +21,7 @@ pub mod outbox;
 pub mod programs;
 pub mod session_form;
 pub mod sessions;
+pub mod registrations;
 pub mod requests;
 pub mod tokens;
 pub mod trainer;

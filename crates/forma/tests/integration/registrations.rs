@@ -1,0 +1,213 @@
+//! Registrations over HTTP as a gestionnaire registers people: never more seats than a day holds,
+//! however many register at the same moment; the rest waits in arrival order; a form sent twice
+//! registers once; a cancellation offers the seat to the first who can take it; an offer that
+//! lapses passes on; reordering the list needs a reason; everything is journaled.
+
+use chrono::NaiveDate;
+use forma_domain::ProgramKind;
+use forma_domain::account::Role;
+use forma_domain::registration::{DayChoice, RegistrationStatus};
+use forma_domain::session::{DayHeadcount, PlannedDay, SessionPlan};
+use forma_store::testing::raw_execute;
+use forma_web::testing::submit_form;
+
+use crate::helpers::{SEED_SLUG, TestApp, get_page, location, on_each_backend, post_form, with};
+
+/// An INTER session of `places` places over two days, the second one limited to `second_max`.
+async fn session(app: &TestApp, places: u32, second_max: u32) -> (i64, [i64; 2]) {
+    let day = |d: u32| PlannedDay { place: "Moulins".into(), ..PlannedDay::on(NaiveDate::from_ymd_opt(2031, 5, d).unwrap()) };
+    let plan = SessionPlan {
+        kind: ProgramKind::Inter,
+        client_id: None,
+        capacity: Some(places),
+        modules: vec![],
+        days: vec![day(12), PlannedDay { headcount: Some(DayHeadcount { min: 1, max: second_max }), ..day(13) }],
+    };
+    let store = app.store().await;
+    let id = store.create_session(SEED_SLUG, &plan.validated().unwrap(), "test").await.unwrap();
+    let days = store.session(id).await.unwrap().unwrap().days.iter().map(|d| d.id).collect::<Vec<_>>();
+    store.close().await;
+    (id, [days[0], days[1]])
+}
+
+fn person(n: usize) -> [(String, String); 6] {
+    [
+        ("first_name".into(), format!("Agent{n}")),
+        ("last_name".into(), "Concurrent".into()),
+        ("email".into(), format!("agent{n}@caf03.test")),
+        ("employer".into(), "CAF de l'Allier".into()),
+        ("job_role".into(), "Technicien conseil".into()),
+        ("bpf_type".into(), "private_employee".into()),
+    ]
+}
+
+fn body(fields: &[(String, String)], key: &str) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    s.extend_pairs(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    s.append_pair("jours", "toutes").append_pair("cle", key);
+    s.finish()
+}
+
+#[tokio::test]
+async fn two_hundred_at_once_for_twenty_places() {
+    on_each_backend(|app| async move {
+        let (id, _) = session(&app, 20, 20).await;
+        app.account("ruee@test.forma.test", Role::Gestionnaire, None).await;
+        let client = app.signed_in("ruee@test.forma.test").await;
+        let path = format!("/gestion/sessions/{id}/inscriptions");
+        let attempts: Vec<_> = (0..200).map(|n| {
+            let (client, url) = (client.clone(), format!("{}{path}", app.base));
+            let body = body(&person(n), &format!("{n:032x}"));
+            tokio::spawn(async move {
+                client.post(url).header("content-type", "application/x-www-form-urlencoded").body(body).send().await.map(|r| r.status().as_u16())
+            })
+        }).collect();
+        let mut statuses = Vec::new();
+        for attempt in attempts {
+            statuses.push(attempt.await.unwrap().unwrap());
+        }
+        assert!(statuses.iter().all(|s| *s == 303), "every attempt answered with a redirect, no 5xx: {statuses:?}");
+
+        let store = app.store().await;
+        let rows = store.session_registrations(id).await.unwrap();
+        assert_eq!(rows.len(), 200);
+        let confirmed = rows.iter().filter(|r| r.status == RegistrationStatus::Confirmed).count();
+        assert_eq!(confirmed, 20, "{}: exactly the places", app.db);
+        let mut waiting: Vec<_> = rows.iter().filter(|r| r.status == RegistrationStatus::Waitlisted).collect();
+        assert_eq!(waiting.len(), 180);
+        // Arrival order: positions 1..=180 follow the order in which registrations were written.
+        waiting.sort_by_key(|r| r.id);
+        let positions: Vec<i64> = waiting.iter().map(|r| r.waitlist_position.unwrap()).collect();
+        assert_eq!(positions, (1..=180).collect::<Vec<i64>>());
+        assert!(rows.iter().filter(|r| r.status == RegistrationStatus::Confirmed).all(|c| waiting.iter().all(|w| c.id < w.id)), "the first arrived got the seats");
+        assert_eq!(store.seats_left(id).await.unwrap(), Some(0));
+        store.close().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_form_sent_twice_registers_once_and_bad_input_comes_back() {
+    on_each_backend(|app| async move {
+        let (id, [first, _]) = session(&app, 3, 3).await;
+        app.account("double@test.forma.test", Role::Gestionnaire, None).await;
+        let client = app.signed_in("double@test.forma.test").await;
+        let path = format!("/gestion/sessions/{id}/inscriptions");
+        let page = get_page(&app, &client, &path).await;
+        assert!(page.contains("Aucune inscription pour le moment."));
+        let form = submit_form(&page, &format!("action=\"{path}\""));
+
+        // Refused: no name, a bad address, no day ticked; values kept, messages by the fields.
+        let bad = with(&form, &[("first_name", "Léa"), ("email", "lea-at-caf"), ("jours", "choisis")]);
+        let r = post_form(&app, &client, &path, bad).await;
+        assert_eq!(r.status(), 422);
+        let html = crate::helpers::unescaped(r).await;
+        assert!(html.contains("id=\"err-reg-last_name\">Indiquez le nom."));
+        assert!(html.contains("id=\"err-reg-email\">Adresse e-mail invalide"));
+        assert!(html.contains("id=\"err-reg-journees\">Cochez au moins une journée"));
+        assert!(html.contains("value=\"Léa\"") && html.contains("value=\"lea-at-caf\""), "values kept");
+
+        // The same form twice: one registration, for the first day only.
+        let good = with(&submit_form(&html, &format!("action=\"{path}\"")), &[("last_name", "Martin"), ("email", "lea.martin@caf03.test"), ("journees", &first.to_string())]);
+        let r = post_form(&app, &client, &path, good.clone()).await;
+        assert_eq!(location(&r), format!("{path}?ok=inscrit"));
+        let again = post_form(&app, &client, &path, good).await;
+        assert_eq!(location(&again), format!("{path}?ok=deja"));
+        let store = app.store().await;
+        let rows = store.session_registrations(id).await.unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].days, DayChoice::Some(vec![first]));
+        let page = get_page(&app, &client, &format!("{path}?ok=deja")).await;
+        assert!(page.contains("MARTIN Léa") && page.contains("12/05/2031"));
+
+        // The same person a second time (a new form): refused, the message shown.
+        let page = get_page(&app, &client, &path).await;
+        let twice = with(&submit_form(&page, &format!("action=\"{path}\"")), &[("first_name", "Léa"), ("last_name", "Martin"), ("email", "LEA.MARTIN@caf03.test")]);
+        let r = post_form(&app, &client, &path, twice).await;
+        assert_eq!(r.status(), 422);
+        assert!(crate::helpers::unescaped(r).await.contains("Cette personne est déjà inscrite à cette session"));
+        store.close().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_freed_seat_is_offered_first_eligible_first_and_lapses_to_the_next() {
+    on_each_backend(|app| async move {
+        // Day 1: 2 places; day 2: 1 place.
+        let (id, [first, second]) = session(&app, 2, 1).await;
+        app.account("attente@test.forma.test", Role::Gestionnaire, None).await;
+        let client = app.signed_in("attente@test.forma.test").await;
+        let path = format!("/gestion/sessions/{id}/inscriptions");
+        let register = |n: usize, days: Option<i64>| {
+            let (app, client, path) = (&app, &client, &path);
+            async move {
+                let page = get_page(app, client, path).await;
+                let mut changes: Vec<(String, String)> = person(n).into();
+                if let Some(d) = days {
+                    changes.push(("jours".into(), "choisis".into()));
+                    changes.push(("journees".into(), d.to_string()));
+                }
+                let changes: Vec<(&str, &str)> = changes.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                let r = post_form(app, client, path, with(&submit_form(&page, &format!("action=\"{path}\"")), &changes)).await;
+                location(&r)
+            }
+        };
+        assert!(register(1, None).await.ends_with("ok=inscrit"), "both days");
+        assert!(register(2, Some(first)).await.ends_with("ok=inscrit"), "day 1 only");
+        assert!(register(3, None).await.ends_with("ok=attente"), "day 1 is full");
+        assert!(register(4, Some(second)).await.ends_with("ok=attente"), "day 2 is full");
+        assert!(register(5, Some(second)).await.ends_with("ok=attente"));
+
+        let store = app.store().await;
+        let rows = store.session_registrations(id).await.unwrap();
+        let id_of = |n: usize| rows.iter().find(|r| r.first_name == format!("Agent{n}")).unwrap().id;
+        let (a1, a2, a3, a4, a5) = (id_of(1), id_of(2), id_of(3), id_of(4), id_of(5));
+
+        // Reordering needs a reason: 5 before 4.
+        let r = post_form(&app, &client, &format!("/gestion/inscriptions/{a5}/rang"), "rang=1&motif=".into()).await;
+        assert_eq!(r.status(), 422);
+        assert!(crate::helpers::unescaped(r).await.contains("Indiquez pourquoi l'ordre de la liste d'attente change."));
+        let r = post_form(&app, &client, &format!("/gestion/inscriptions/{a5}/rang"), "rang=1&motif=Priorit%C3%A9+du+service".into()).await;
+        assert_eq!(location(&r), format!("{path}?ok=rang"));
+
+        // Agent 1 cancels (a reason is required): a seat frees up on each day. Agent 5, moved to
+        // the head of the list, fits (day 2): offered. Agent 3 (both days) no longer fits day 2.
+        let r = post_form(&app, &client, &format!("/gestion/inscriptions/{a1}/annuler"), "motif=".into()).await;
+        assert_eq!(r.status(), 422);
+        let r = post_form(&app, &client, &format!("/gestion/inscriptions/{a1}/annuler"), "motif=Arr%C3%AAt+maladie".into()).await;
+        assert_eq!(location(&r), format!("{path}?ok=annulee-offre"));
+        let status = |rows: &[forma_store::RegistrationRow], id: i64| rows.iter().find(|r| r.id == id).unwrap().status;
+        let rows = store.session_registrations(id).await.unwrap();
+        assert_eq!(status(&rows, a5), RegistrationStatus::Offered);
+        assert_eq!((status(&rows, a3), status(&rows, a4)), (RegistrationStatus::Waitlisted, RegistrationStatus::Waitlisted));
+        let page = get_page(&app, &client, &path).await;
+        assert!(page.contains("place proposée jusqu'au"));
+
+        // Agent 5's offer lapses: it expires and the seats go to agent 3, first in line who fits.
+        raw_execute(&app.db, &format!("UPDATE registrations SET offer_expires_at = '2020-01-01T00:00:00+00:00' WHERE id = {a5}")).await;
+        let offered = store.sweep_offers("test").await.unwrap();
+        assert_eq!(offered, vec![a3]);
+        let rows = store.session_registrations(id).await.unwrap();
+        assert_eq!(status(&rows, a5), RegistrationStatus::Expired);
+        assert_eq!(status(&rows, a4), RegistrationStatus::Waitlisted);
+
+        // Agent 3 accepts (recorded by the gestionnaire); agent 2 keeps day 1 throughout.
+        let r = post_form(&app, &client, &format!("/gestion/inscriptions/{a3}/accepter"), String::new()).await;
+        assert_eq!(location(&r), format!("{path}?ok=acceptee"));
+        let again = post_form(&app, &client, &format!("/gestion/inscriptions/{a3}/accepter"), String::new()).await;
+        assert_eq!(again.status(), 409);
+        let rows = store.session_registrations(id).await.unwrap();
+        assert_eq!((status(&rows, a3), status(&rows, a2)), (RegistrationStatus::Confirmed, RegistrationStatus::Confirmed));
+        assert_eq!(store.seats_left(id).await.unwrap(), Some(0), "both days are full again");
+
+        // Every move is journaled.
+        let journal = store.audit_events(Some("registration"), 100).await.unwrap();
+        for action in ["create", "waitlist_move", "cancel", "offer", "offer_expired", "accept_offer"] {
+            assert!(journal.iter().any(|e| e.action == action), "{action} journaled");
+        }
+        assert!(journal.iter().any(|e| e.action == "waitlist_move" && e.after.as_ref().is_some_and(|a| a.0["reason"] == "Priorité du service")));
+        store.close().await;
+    })
+    .await;
+}

@@ -1,0 +1,319 @@
+//! A session's registrations in the back-office (`/gestion/sessions/{id}/inscriptions`): who is
+//! registered for which days, the waiting list in order, and the forms that register a trainee,
+//! cancel a registration with its reason, reorder the waiting list with a reason and record an
+//! accepted offer.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::NaiveDate;
+use forma_domain::FieldErrors;
+use forma_domain::french_date::long_date_with_weekday;
+use forma_domain::registration::{BpfTraineeType, DayChoice, RegistrationStatus, TraineeInput};
+use forma_store::{NewRegistration, RegistrationOrigin, RegistrationRow, SessionDetail, StoreError, User};
+use serde::Deserialize;
+
+use super::editor_form::FormData;
+use super::layout::{Frame, PathId, done, internal, invalid, not_found, render};
+use crate::auth::CurrentUser;
+use crate::auth::token::new_token;
+use crate::state::AppState;
+
+fn notice(code: Option<&str>) -> Option<&'static str> {
+    Some(match code? {
+        "inscrit" => "Inscription enregistrée : une place est réservée sur chaque journée choisie.",
+        "attente" => "Les journées choisies sont complètes : la personne est inscrite en liste d'attente.",
+        "deja" => "Ce formulaire avait déjà été envoyé : l'inscription n'a été enregistrée qu'une fois.",
+        "annulee" => "Inscription annulée.",
+        "annulee-offre" => "Inscription annulée : la place libérée est proposée à la première personne de la liste d'attente qui peut la prendre.",
+        "rang" => "Liste d'attente réordonnée.",
+        "acceptee" => "Place acceptée : la personne est inscrite.",
+        _ => return None,
+    })
+}
+
+/// A day the registration form offers.
+pub struct DayOption {
+    pub id: i64,
+    pub label: String,
+    pub seats: String,
+}
+
+pub struct RegistrationView {
+    pub row: RegistrationRow,
+    pub name: String,
+    pub status: String,
+    pub days: String,
+    pub bpf: &'static str,
+    pub waiting: bool,
+    pub offered: bool,
+    pub active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "gestion/registrations.html")]
+struct RegistrationsPage {
+    frame: Frame,
+    session_id: i64,
+    title: String,
+    cancelled: bool,
+    confirmed: usize,
+    waiting: usize,
+    seats_left: String,
+    registrations: Vec<RegistrationView>,
+    days: Vec<DayOption>,
+    bpf_types: [BpfTraineeType; 5],
+    form: TraineeInput,
+    all_days: bool,
+    chosen: Vec<String>,
+    key: String,
+    errors: FieldErrors,
+    /// A refused cancellation or reordering: which registration, and why.
+    row_error: Option<(i64, String)>,
+}
+
+impl RegistrationsPage {
+    fn is_chosen(&self, day: &i64) -> bool {
+        self.chosen.iter().any(|c| *c == day.to_string())
+    }
+}
+
+fn day_label(session: &SessionDetail, id: i64) -> Option<NaiveDate> {
+    session.days.iter().find(|d| d.id == id).map(|d| d.day.date)
+}
+
+fn view(session: &SessionDetail, row: RegistrationRow) -> RegistrationView {
+    let status = match (row.status, row.waitlist_position, row.offer_expires_at) {
+        (RegistrationStatus::Waitlisted, Some(p), _) => format!("en liste d'attente (n° {p})"),
+        (RegistrationStatus::Offered, _, Some(until)) => {
+            format!("place proposée jusqu'au {}", until.with_timezone(&chrono_tz::Europe::Paris).format("%d/%m/%Y à %H:%M"))
+        }
+        (RegistrationStatus::Cancelled, _, _) if !row.cancel_reason.is_empty() => format!("annulée ({})", row.cancel_reason),
+        (s, _, _) => s.label().to_owned(),
+    };
+    let days = match &row.days {
+        DayChoice::All => "toutes".to_owned(),
+        DayChoice::Some(ids) => ids.iter().filter_map(|d| day_label(session, *d)).map(|d| d.format("%d/%m/%Y").to_string()).collect::<Vec<_>>().join(", "),
+    };
+    RegistrationView {
+        name: format!("{} {}", row.last_name.to_uppercase(), row.first_name),
+        bpf: BpfTraineeType::parse(&row.bpf_type).map_or("", BpfTraineeType::label),
+        waiting: row.status == RegistrationStatus::Waitlisted,
+        offered: row.status == RegistrationStatus::Offered,
+        active: row.status.is_active(),
+        status,
+        days,
+        row,
+    }
+}
+
+struct Typed {
+    form: TraineeInput,
+    all_days: bool,
+    chosen: Vec<String>,
+    key: String,
+}
+
+impl Typed {
+    fn blank() -> Self {
+        Typed { form: TraineeInput { bpf_type: BpfTraineeType::PrivateEmployee.as_str().into(), ..TraineeInput::default() }, all_days: true, chosen: vec![], key: new_token() }
+    }
+}
+
+async fn page(state: &AppState, user: &User, session: SessionDetail, ok: Option<&str>, typed: Typed, errors: FieldErrors, row_error: Option<(i64, String)>) -> Result<RegistrationsPage, StoreError> {
+    let rows = state.store.session_registrations(session.id).await?;
+    let seats_left = state.store.seats_left(session.id).await?;
+    let confirmed = rows.iter().filter(|r| r.status == RegistrationStatus::Confirmed).count();
+    let waiting = rows.iter().filter(|r| r.status == RegistrationStatus::Waitlisted).count();
+    let mut frame = Frame::new(state, user, format!("Inscriptions — session n° {}", session.id), "sessions");
+    frame.notice = notice(ok);
+    let days = session
+        .days
+        .iter()
+        .map(|d| DayOption {
+            id: d.id,
+            label: format!("{}{}", long_date_with_weekday(d.day.date), if d.day.title.is_empty() { String::new() } else { format!(" — {}", d.day.title) }),
+            seats: d.day.headcount.map(|h| format!("{} à {} personnes", h.min, h.max)).unwrap_or_default(),
+        })
+        .collect();
+    Ok(RegistrationsPage {
+        frame,
+        session_id: session.id,
+        title: session.label(),
+        cancelled: session.cancelled,
+        confirmed,
+        waiting,
+        seats_left: match seats_left {
+            Some(0) => "complet".into(),
+            Some(n) => format!("{n} place{} libre{}", if n > 1 { "s" } else { "" }, if n > 1 { "s" } else { "" }),
+            None => "pas de limite fixée".into(),
+        },
+        registrations: rows.into_iter().map(|r| view(&session, r)).collect(),
+        days,
+        bpf_types: BpfTraineeType::ALL,
+        form: typed.form,
+        all_days: typed.all_days,
+        chosen: typed.chosen,
+        key: typed.key,
+        errors,
+        row_error,
+    })
+}
+
+async fn load(state: &AppState, id: i64) -> Result<SessionDetail, Response> {
+    match state.store.session(id).await {
+        Ok(Some(s)) => Ok(s),
+        Ok(None) => Err(not_found(state)),
+        Err(e) => Err(internal(state, e.into())),
+    }
+}
+
+async fn refused(state: &AppState, user: &User, session: SessionDetail, typed: Typed, errors: FieldErrors, row_error: Option<(i64, String)>) -> Response {
+    match page(state, user, session, None, typed, errors, row_error).await {
+        Ok(p) => invalid(state, p),
+        Err(e) => internal(state, e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct NoticeQuery {
+    ok: Option<String>,
+}
+
+pub async fn list(State(state): State<AppState>, current: CurrentUser, PathId(id): PathId, Query(q): Query<NoticeQuery>) -> Response {
+    let Some(user) = current.user() else { return not_found(&state) };
+    let session = match load(&state, id).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    match page(&state, user, session, q.ok.as_deref(), Typed::blank(), FieldErrors::default(), None).await {
+        Ok(p) => render(&state, p),
+        Err(e) => internal(&state, e.into()),
+    }
+}
+
+pub async fn create(State(state): State<AppState>, current: CurrentUser, PathId(id): PathId, body: Bytes) -> Response {
+    let Some(user) = current.user() else { return not_found(&state) };
+    let session = match load(&state, id).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let data = FormData::parse(&body);
+    let form = TraineeInput {
+        first_name: data.get("first_name").to_owned(),
+        last_name: data.get("last_name").to_owned(),
+        email: data.get("email").to_owned(),
+        employer: data.get("employer").to_owned(),
+        job_role: data.get("job_role").to_owned(),
+        bpf_type: data.get("bpf_type").to_owned(),
+    };
+    let all_days = data.get("jours") != "choisis";
+    let chosen: Vec<String> = data.all("journees").into_iter().map(str::to_owned).collect();
+    // A key that did not come from our form cannot replay anything: a fresh one is used.
+    let key = Some(data.get("cle").trim()).filter(|k| k.len() == 32 && k.chars().all(|c| c.is_ascii_hexdigit())).map_or_else(new_token, str::to_owned);
+    let typed = Typed { form: form.clone(), all_days, chosen: chosen.clone(), key: key.clone() };
+    let mut errors = FieldErrors::default();
+    let trainee = form.validated().map_err(|e| errors = e).ok();
+    let days = if all_days {
+        DayChoice::All
+    } else {
+        let ids: Vec<i64> = chosen.iter().filter_map(|c| c.parse().ok()).filter(|d| session.days.iter().any(|s| s.id == *d)).collect();
+        if ids.is_empty() {
+            errors.add("journees", "Cochez au moins une journée, ou choisissez « toutes les journées ».");
+        }
+        DayChoice::Some(ids)
+    };
+    let Some(trainee) = trainee.filter(|_| errors.is_empty()) else {
+        return refused(&state, user, session, typed, errors, None).await;
+    };
+    let new = NewRegistration {
+        session_id: session.id,
+        trainee: &trainee,
+        client_id: session.client_id,
+        days,
+        idempotency_key: Some(&key),
+        origin: RegistrationOrigin::BackOffice,
+    };
+    match state.store.register(&new, &current.actor()).await {
+        Ok(p) => {
+            state.catalogue_changed();
+            let code = match (p.replayed, p.status) {
+                (true, _) => "deja",
+                (false, RegistrationStatus::Waitlisted) => "attente",
+                _ => "inscrit",
+            };
+            done(&format!("/gestion/sessions/{}/inscriptions", session.id), code)
+        }
+        Err(StoreError::Conflict(m)) => {
+            errors.add("form", m);
+            refused(&state, user, session, typed, errors, None).await
+        }
+        Err(e) => internal(&state, e.into()),
+    }
+}
+
+/// The session a registration belongs to, from its id.
+async fn session_of(state: &AppState, registration: i64) -> Result<SessionDetail, Response> {
+    let session: Option<i64> = match state.store.registration_session(registration).await {
+        Ok(s) => s,
+        Err(e) => return Err(internal(state, e.into())),
+    };
+    match session {
+        Some(s) => load(state, s).await,
+        None => Err(not_found(state)),
+    }
+}
+
+pub async fn cancel(State(state): State<AppState>, current: CurrentUser, PathId(id): PathId, body: Bytes) -> Response {
+    let Some(user) = current.user() else { return not_found(&state) };
+    let session = match session_of(&state, id).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let data = FormData::parse(&body);
+    match state.store.cancel_registration(id, data.get("motif"), &current.actor()).await {
+        Ok(offered) => {
+            state.catalogue_changed();
+            done(&format!("/gestion/sessions/{}/inscriptions", session.id), if offered.is_empty() { "annulee" } else { "annulee-offre" })
+        }
+        Err(StoreError::Conflict(m)) => refused(&state, user, session, Typed::blank(), FieldErrors::default(), Some((id, m))).await,
+        Err(e) => internal(&state, e.into()),
+    }
+}
+
+pub async fn reorder(State(state): State<AppState>, current: CurrentUser, PathId(id): PathId, body: Bytes) -> Response {
+    let Some(user) = current.user() else { return not_found(&state) };
+    let session = match session_of(&state, id).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let data = FormData::parse(&body);
+    let Ok(rank) = data.get("rang").trim().parse::<i64>() else {
+        return refused(&state, user, session, Typed::blank(), FieldErrors::default(), Some((id, "Indiquez le nouveau rang : un nombre entier, 1 pour la tête de liste.".into()))).await;
+    };
+    match state.store.move_on_waitlist(id, rank, data.get("motif"), &current.actor()).await {
+        Ok(()) => done(&format!("/gestion/sessions/{}/inscriptions", session.id), "rang"),
+        Err(StoreError::Conflict(m)) => refused(&state, user, session, Typed::blank(), FieldErrors::default(), Some((id, m))).await,
+        Err(e) => internal(&state, e.into()),
+    }
+}
+
+/// A gestionnaire records an offer accepted by telephone or e-mail.
+pub async fn accept(State(state): State<AppState>, current: CurrentUser, PathId(id): PathId) -> Response {
+    let Some(user) = current.user() else { return not_found(&state) };
+    let session = match session_of(&state, id).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    match state.store.accept_offer(id, &current.actor()).await {
+        Ok(()) => done(&format!("/gestion/sessions/{}/inscriptions", session.id), "acceptee"),
+        Err(StoreError::Conflict(m)) => {
+            let mut r = refused(&state, user, session, Typed::blank(), FieldErrors::default(), Some((id, m))).await;
+            *r.status_mut() = StatusCode::CONFLICT;
+            r
+        }
+        Err(e) => internal(&state, e.into()),
+    }
+}
