@@ -17,6 +17,8 @@ struct Fields<'a> {
     name: &'a str,
     link: &'a str,
     valid_until: &'a str,
+    /// What the message is about: a training and its dates, « » when not needed.
+    about: &'a str,
 }
 
 #[derive(Template)]
@@ -71,22 +73,90 @@ pub fn account_setup(org: &str, recipient_email: &str, recipient_name: &str, lin
         name: recipient_name,
         link,
         valid_until,
+        about: "",
     };
     compose(&m, &AccountSetupText { m: &m }, &AccountSetupHtml { m: &m })
 }
 
 /// A link to choose a new password, sent on request from the login page.
 pub fn password_reset(org: &str, recipient_email: &str, recipient_name: &str, link: &str, valid_until: &str) -> OutgoingMail {
-    let m =
-        Fields { subject: "Réinitialisation de votre mot de passe", org, email: recipient_email, name: recipient_name, link, valid_until };
+    let m = Fields {
+        subject: "Réinitialisation de votre mot de passe",
+        org,
+        email: recipient_email,
+        name: recipient_name,
+        link,
+        valid_until,
+        about: "",
+    };
     compose(&m, &PasswordResetText { m: &m }, &PasswordResetHtml { m: &m })
 }
 
 /// A trainee's personal link to their space (no password: trainees sign in by link).
 pub fn trainee_access(org: &str, recipient_email: &str, recipient_name: &str, link: &str, valid_until: &str) -> OutgoingMail {
-    let m =
-        Fields { subject: "Votre accès à votre espace stagiaire", org, email: recipient_email, name: recipient_name, link, valid_until };
+    let m = Fields {
+        subject: "Votre accès à votre espace stagiaire",
+        org,
+        email: recipient_email,
+        name: recipient_name,
+        link,
+        valid_until,
+        about: "",
+    };
     compose(&m, &TraineeAccessText { m: &m }, &TraineeAccessHtml { m: &m })
+}
+
+#[derive(Template)]
+#[template(path = "registration_confirm.txt")]
+struct RegistrationConfirmText<'a> {
+    m: &'a Fields<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "registration_confirm.html")]
+struct RegistrationConfirmHtml<'a> {
+    m: &'a Fields<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "seat_offer.txt")]
+struct SeatOfferText<'a> {
+    m: &'a Fields<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "seat_offer.html")]
+struct SeatOfferHtml<'a> {
+    m: &'a Fields<'a>,
+}
+
+/// A registration made on the public page: the link that confirms the address (double opt-in).
+/// `training` reads « Acculturation CTG, du 8 au 9 avril 2027 ».
+pub fn registration_confirm(org: &str, recipient_email: &str, recipient_name: &str, training: &str, link: &str, valid_until: &str) -> OutgoingMail {
+    let m = Fields {
+        subject: "Confirmez votre inscription",
+        org,
+        email: recipient_email,
+        name: recipient_name,
+        link,
+        valid_until,
+        about: training,
+    };
+    compose(&m, &RegistrationConfirmText { m: &m }, &RegistrationConfirmHtml { m: &m })
+}
+
+/// A seat freed on a session: offered to the person first on the waiting list until `valid_until`.
+pub fn seat_offer(org: &str, recipient_email: &str, recipient_name: &str, training: &str, link: &str, valid_until: &str) -> OutgoingMail {
+    let m = Fields {
+        subject: "Une place s'est libérée : répondez avant l'échéance",
+        org,
+        email: recipient_email,
+        name: recipient_name,
+        link,
+        valid_until,
+        about: training,
+    };
+    compose(&m, &SeatOfferText { m: &m }, &SeatOfferHtml { m: &m })
 }
 
 #[cfg(test)]
@@ -102,6 +172,21 @@ mod tests {
             password_reset("EGOC", "jeanne@example.org", name, LINK, UNTIL),
             trainee_access("EGOC", "jeanne@example.org", name, LINK, UNTIL),
         ]
+    }
+
+    #[test]
+    fn registration_messages_name_the_training_and_the_deadline() {
+        let training = "Acculturation CTG, le 8 avril 2031";
+        for mail in [
+            registration_confirm("EGOC", "jeanne@example.org", "Jeanne Dupont", training, LINK, UNTIL),
+            seat_offer("EGOC", "jeanne@example.org", "Jeanne Dupont", training, LINK, UNTIL),
+        ] {
+            for part in [&mail.text, &mail.html] {
+                assert!(part.contains(LINK) && part.contains("Jeanne Dupont") && part.contains("ignore"), "{part}");
+            }
+            assert!(mail.text.contains(&format!("« {training} »")) && mail.text.contains(&format!("jusqu'au {UNTIL}")), "{}", mail.text);
+            assert!(mail.html.contains("« Acculturation CTG, le 8 avril 2031 »"), "{}", mail.html);
+        }
     }
 
     #[test]

@@ -45,7 +45,7 @@ pub use agreements::{Agreement, AgreementTerms, Amendment};
 pub use bookings::{CalendarDay, CalendarScope};
 pub use calendar_choices::CalendarChoice;
 pub use calendar_feeds::CalendarFeed;
-pub use registrations::{NewRegistration, Placement, RegistrationOrigin, RegistrationRow};
+pub use registrations::{NewRegistration, NoOfferMail, OfferMailer, OfferNotice, Placement, RegistrationLink, RegistrationOrigin, RegistrationRow};
 pub use requests::{Answer, RequestRow};
 pub use sessions::{DayDetail, SessionDetail, SessionRow, SessionSummary};
 pub use trainer_records::{TrainerDocument, Unavailability};

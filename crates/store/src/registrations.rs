@@ -46,6 +46,45 @@ pub struct NewRegistration<'a> {
     /// The form's one-time key: a second submission of the same form registers nobody new.
     pub idempotency_key: Option<&'a str>,
     pub origin: RegistrationOrigin,
+    /// The trainee's personal link for this registration.
+    pub link: Option<RegistrationLink>,
+    /// A message to queue with it (the public form's confirmation request).
+    pub mail: Option<&'a crate::OutgoingMail>,
+}
+
+/// A registration's personal link: the hash of its secret and until when it works.
+#[derive(Debug, Clone)]
+pub struct RegistrationLink {
+    pub token_hash: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A seat just offered to someone on the waiting list, for the message that tells them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OfferNotice {
+    pub registration_id: i64,
+    pub session_id: i64,
+    pub program_title: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// '' when the trainee gave none (the gestionnaire then calls them).
+    pub email: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Writes the message of an offer (with a fresh personal link), inside the transaction that
+/// makes the offer: no offer without its message, no message for an offer rolled back.
+pub trait OfferMailer: Sync {
+    fn offer_mail(&self, offer: &OfferNotice) -> Option<(RegistrationLink, crate::OutgoingMail)>;
+}
+
+/// For callers that send nothing (tests, the CLI): offers are then followed up by hand.
+pub struct NoOfferMail;
+
+impl OfferMailer for NoOfferMail {
+    fn offer_mail(&self, _offer: &OfferNotice) -> Option<(RegistrationLink, crate::OutgoingMail)> {
+        None
+    }
 }
 
 /// How a registration ended up.
@@ -200,7 +239,7 @@ macro_rules! lock_session {
 /// Offers freed seats to the waiting list, first eligible first, until no one fits. Lapsed offers
 /// are closed first, so their seats go round too. Returns the registrations offered a seat.
 macro_rules! promote {
-    ($tx:expr, $session:expr, $actor:expr, $at:expr) => {{
+    ($tx:expr, $session:expr, $actor:expr, $at:expr, $mailer:expr) => {{
         let lapsed: Vec<i64> = sqlx::query_scalar(
             "UPDATE registrations SET status = 'expired', offer_expires_at = NULL, waitlist_position = NULL, cancelled_at = $2, \
              cancel_reason = 'Place proposée restée sans réponse dans le délai' \
@@ -228,6 +267,25 @@ macro_rules! promote {
                 .execute(&mut *$tx)
                 .await?;
             record!($tx, $actor, "registration", id.to_string(), "offer", None::<serde_json::Value>, Some(serde_json::json!({ "expires_at": expires })))?;
+            let notice: OfferNotice = sqlx::query_as::<_, (i64, String, String, String, String)>(
+                "SELECT r.session_id, p.title, t.first_name, t.last_name, t.email FROM registrations r \
+                 JOIN trainees t ON t.id = r.trainee_id JOIN sessions s ON s.id = r.session_id JOIN programs p ON p.id = s.program_id WHERE r.id = $1",
+            )
+            .bind(id)
+            .fetch_one(&mut *$tx)
+            .await
+            .map(|(session_id, program_title, first_name, last_name, email)| OfferNotice {
+                registration_id: id, session_id, program_title, first_name, last_name, email, expires_at: expires,
+            })?;
+            if let Some((link, mail)) = $mailer.offer_mail(&notice) {
+                sqlx::query("UPDATE registrations SET link_hash = $1, link_expires_at = $2 WHERE id = $3")
+                    .bind(&link.token_hash)
+                    .bind(link.expires_at)
+                    .bind(id)
+                    .execute(&mut *$tx)
+                    .await?;
+                crate::outbox::enqueue!($tx, &mail)?;
+            }
             offered.push(id);
         }
         offered
@@ -283,7 +341,10 @@ impl Store {
             {
                 return Err(StoreError::Conflict("Choisissez au moins une journée de cette session.".into()));
             }
-            let (status, position) = if fits(&seats, &new.days) {
+            let (status, position) = if new.origin == RegistrationOrigin::Public {
+                // Double opt-in: nothing is held until the address is confirmed.
+                (RegistrationStatus::Pending, None)
+            } else if fits(&seats, &new.days) {
                 (RegistrationStatus::Confirmed, None)
             } else {
                 let last: Option<i64> = sqlx::query_scalar("SELECT MAX(waitlist_position) FROM registrations WHERE session_id = $1")
@@ -293,8 +354,8 @@ impl Store {
                 (RegistrationStatus::Waitlisted, Some(last.unwrap_or(0) + 1))
             };
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO registrations (session_id, trainee_id, status, all_days, waitlist_position, idempotency_key, origin, created_at, created_by) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                "INSERT INTO registrations (session_id, trainee_id, status, all_days, waitlist_position, idempotency_key, origin, created_at, created_by, \
+                 link_hash, link_expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
             )
             .bind(new.session_id)
             .bind(trainee_id)
@@ -305,9 +366,14 @@ impl Store {
             .bind(new.origin.as_str())
             .bind(at)
             .bind(actor)
+            .bind(new.link.as_ref().map(|l| l.token_hash.as_str()))
+            .bind(new.link.as_ref().map(|l| l.expires_at))
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| crate::error::conflict_on_unique(e, "Cette personne est déjà inscrite à cette session (ou en liste d'attente)."))?;
+            if let Some(mail) = new.mail {
+                crate::outbox::enqueue!(tx, mail)?;
+            }
             if let DayChoice::Some(days) = &new.days {
                 for day in days {
                     sqlx::query("INSERT INTO registration_days (registration_id, day_id) VALUES ($1, $2)").bind(id).bind(day).execute(&mut *tx).await?;
@@ -325,7 +391,7 @@ impl Store {
 
     /// Cancels a registration with its reason; a seat it held goes to the waiting list at once.
     /// Returns the registrations offered a seat.
-    pub async fn cancel_registration(&self, id: i64, reason: &str, actor: &str) -> Result<Vec<i64>, StoreError> {
+    pub async fn cancel_registration(&self, id: i64, reason: &str, mailer: &dyn OfferMailer, actor: &str) -> Result<Vec<i64>, StoreError> {
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(StoreError::Conflict("Indiquez le motif de l'annulation.".into()));
@@ -350,10 +416,60 @@ impl Store {
                 return Err(StoreError::Conflict("Cette inscription est déjà annulée.".into()));
             }
             record!(tx, actor, "registration", id.to_string(), "cancel", Some(serde_json::json!({ "status": before })), Some(serde_json::json!({ "status": "cancelled", "reason": reason })))?;
-            let offered = promote!(tx, session, actor, at);
+            let offered = promote!(tx, session, actor, at, mailer);
             tx.commit().await?;
             Ok(offered)
         })
+    }
+
+    /// A registration made from the public page, its address now confirmed: it gets a seat on
+    /// each of its days when they all have room, else the end of the waiting list.
+    pub async fn confirm_pending(&self, id: i64, actor: &str) -> Result<Placement, StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
+            let found: Option<(i64, String, bool)> =
+                sqlx::query_as("SELECT session_id, status, all_days FROM registrations WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?;
+            let Some((session, status, all_days)) = found else { return Err(StoreError::NotFound(format!("inscription n° {id}"))) };
+            if status != "pending" {
+                return Err(StoreError::Conflict("Cette inscription est déjà confirmée.".into()));
+            }
+            lock_session!(tx, pool, session);
+            let days = if all_days {
+                DayChoice::All
+            } else {
+                DayChoice::Some(sqlx::query_scalar("SELECT day_id FROM registration_days WHERE registration_id = $1 ORDER BY day_id").bind(id).fetch_all(&mut *tx).await?)
+            };
+            let (seats, _) = read_seats!(tx, session);
+            let (status, position) = if fits(&seats, &days) {
+                (RegistrationStatus::Confirmed, None)
+            } else {
+                let last: Option<i64> = sqlx::query_scalar("SELECT MAX(waitlist_position) FROM registrations WHERE session_id = $1").bind(session).fetch_one(&mut *tx).await?;
+                (RegistrationStatus::Waitlisted, Some(last.unwrap_or(0) + 1))
+            };
+            sqlx::query("UPDATE registrations SET status = $1, waitlist_position = $2 WHERE id = $3")
+                .bind(status.as_str())
+                .bind(position)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            record!(tx, actor, "registration", id.to_string(), "confirm_address", Some(serde_json::json!({ "status": "pending" })), Some(serde_json::json!({ "status": status.as_str(), "waitlist_position": position })))?;
+            tx.commit().await?;
+            Ok(Placement { registration_id: id, status, position, replayed: false })
+        })
+    }
+
+    /// The registration a personal link opens, while the link is valid.
+    pub async fn registration_by_link(&self, token_hash: &str) -> Result<Option<RegistrationRow>, StoreError> {
+        let id: Option<i64> = on_pool!(self, pool => {
+            sqlx::query_scalar("SELECT id FROM registrations WHERE link_hash = $1 AND link_expires_at > $2")
+                .bind(token_hash)
+                .bind(now())
+                .fetch_optional(pool)
+                .await?
+        });
+        let Some(id) = id else { return Ok(None) };
+        let Some(session) = self.registration_session(id).await? else { return Ok(None) };
+        Ok(self.session_registrations(session).await?.into_iter().find(|r| r.id == id))
     }
 
     /// The person offered a seat takes it.
@@ -415,7 +531,7 @@ impl Store {
 
     /// Closes lapsed offers and passes their seats on, for every session that has one. Returns
     /// the registrations newly offered a seat.
-    pub async fn sweep_offers(&self, actor: &str) -> Result<Vec<i64>, StoreError> {
+    pub async fn sweep_offers(&self, mailer: &dyn OfferMailer, actor: &str) -> Result<Vec<i64>, StoreError> {
         let at = now();
         let sessions: Vec<i64> = on_pool!(self, pool => {
             sqlx::query_scalar("SELECT DISTINCT session_id FROM registrations WHERE status = 'offered' AND offer_expires_at <= $1")
@@ -428,7 +544,7 @@ impl Store {
             offered.extend(on_pool!(self, pool => {
                 let mut tx = crate::BeginWrite::begin_write(pool).await?;
                 lock_session!(tx, pool, session);
-                let o = promote!(tx, session, actor, at);
+                let o = promote!(tx, session, actor, at, mailer);
                 tx.commit().await?;
                 o
             }));

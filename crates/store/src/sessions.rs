@@ -17,7 +17,7 @@ pub struct SessionSummary {
     pub program_title: String,
     pub kind: ProgramKind,
     pub capacity: Option<u32>,
-    /// Seats still open; registrations come later, so for now every seat is open.
+    /// Seats still open on its fullest day (`None`: no limit set).
     pub seats_left: Option<u32>,
     pub days: Vec<SessionDay>,
 }
@@ -580,6 +580,9 @@ impl Store {
         }
         sessions.sort_by_key(|s| (s.first_day(), s.id));
         sessions.truncate(limit);
+        for s in &mut sessions {
+            s.seats_left = self.seats_left(s.id).await?;
+        }
         Ok(sessions)
     }
 }

@@ -23,6 +23,7 @@ impl Application {
         state.config = std::sync::Arc::new(config);
         crate::refresh::spawn_catalogue_watcher(state.clone());
         crate::refresh::spawn_session_sweeper(state.clone());
+        crate::offer_mail::spawn_offer_sweeper(state.clone());
         Ok(Application { listener, router: router(state) })
     }
 

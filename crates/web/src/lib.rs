@@ -8,6 +8,7 @@ mod cache;
 mod config;
 mod error;
 mod markdown;
+pub(crate) mod offer_mail;
 mod refresh;
 mod router;
 mod security;

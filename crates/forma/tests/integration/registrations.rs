@@ -186,7 +186,7 @@ async fn a_freed_seat_is_offered_first_eligible_first_and_lapses_to_the_next() {
 
         // Agent 5's offer lapses: it expires and the seats go to agent 3, first in line who fits.
         raw_execute(&app.db, &format!("UPDATE registrations SET offer_expires_at = '2020-01-01T00:00:00+00:00' WHERE id = {a5}")).await;
-        let offered = store.sweep_offers("test").await.unwrap();
+        let offered = store.sweep_offers(&forma_store::NoOfferMail, "test").await.unwrap();
         assert_eq!(offered, vec![a3]);
         let rows = store.session_registrations(id).await.unwrap();
         assert_eq!(status(&rows, a5), RegistrationStatus::Expired);
@@ -210,4 +210,85 @@ async fn a_freed_seat_is_offered_first_eligible_first_and_lapses_to_the_next() {
         store.close().await;
     })
     .await;
+}
+
+/// Waits for the message to `to` whose subject contains `subject`, delivered by the real SMTP
+/// server; returns its personal link (`/inscription/…`).
+async fn link_in_mail(smtp: &forma_mail::testing::SmtpServer, app: &TestApp, to: &str, subject: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let message = loop {
+        if let Some(m) = smtp.received().into_iter().find(|m| m.to == to && m.subject.contains(subject)) {
+            break m;
+        }
+        assert!(std::time::Instant::now() < deadline, "no « {subject} » message to {to} within 20 s");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    let link = message.plain.split_whitespace().find(|w| w.starts_with(&format!("{}/inscription/", app.base))).expect("the link in the text part").to_owned();
+    assert!(message.html.contains(&link));
+    link
+}
+
+#[tokio::test]
+async fn public_registration_is_confirmed_by_mail_and_a_declined_offer_passes_on() {
+    let smtp = forma_mail::testing::SmtpServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let urls = forma_store::testing::test_database_urls(dir.path()).await;
+    for url in &urls {
+        let app = crate::helpers::spawn_app_with_mail(url, Some(smtp.url())).await;
+        let tag = if url.starts_with("sqlite") { "sqlite" } else { "pg" };
+        // One place: the first confirmed address takes it, the next waits.
+        let (id, _) = session(&app, 1, 1).await;
+        let sessions = app.html("/sessions").await;
+        assert!(sessions.contains(&format!("href=\"/sessions/{id}/inscription\"")), "the public list links to the form");
+        let form = app.html(&format!("/sessions/{id}/inscription")).await;
+        assert!(form.contains("1 place disponible"));
+
+        let path = format!("{}/sessions/{id}/inscription", app.base);
+        let no_mail = app.client.post(&path).form(&[("first_name", "Sans"), ("last_name", "Adresse"), ("bpf_type", "other")]).send().await.unwrap();
+        assert_eq!(no_mail.status(), 422);
+        let html = no_mail.text().await.unwrap().replace("&#39;", "'");
+        assert!(html.contains("id=\"err-email\">Indiquez votre adresse e-mail") && html.contains("value=\"Sans\""));
+
+        let mut links = Vec::new();
+        for who in ["premiere", "seconde"] {
+            let email = format!("{who}-{tag}@caf03.test");
+            let r = app.client.post(&path).form(&[("first_name", who), ("last_name", "Publique"), ("email", email.as_str()), ("bpf_type", "private_employee")]).send().await.unwrap();
+            assert_eq!(r.status(), 303);
+            assert_eq!(r.headers()["location"], format!("/sessions/{id}/inscription/envoyee").as_str());
+            links.push(link_in_mail(&smtp, &app, &email, "Confirmez votre inscription").await);
+        }
+        let store = app.store().await;
+        assert!(store.session_registrations(id).await.unwrap().iter().all(|r| r.status == RegistrationStatus::Pending), "nothing held before confirmation");
+        assert_eq!(store.seats_left(id).await.unwrap(), Some(1));
+
+        // Opening the link confirms nothing (mail scanners open links); the button does.
+        let page = app.html(&links[1].replace(&app.base, "")).await;
+        assert!(page.contains("adresse à confirmer") && page.contains("Confirmer mon inscription"));
+        for link in [&links[1], &links[0]] {
+            let r = app.client.post(format!("{link}/confirmer")).send().await.unwrap();
+            assert_eq!(r.status(), 303);
+        }
+        let rows = store.session_registrations(id).await.unwrap();
+        let by = |who: &str| rows.iter().find(|r| r.first_name == who).unwrap().clone();
+        assert_eq!(by("seconde").status, RegistrationStatus::Confirmed, "the first to confirm gets the seat");
+        assert_eq!((by("premiere").status, by("premiere").waitlist_position), (RegistrationStatus::Waitlisted, Some(1)));
+        let again = app.client.post(format!("{}/confirmer", links[1])).send().await.unwrap();
+        assert_eq!(again.status(), 409, "confirmed once");
+
+        // « seconde » cancels from her link: « premiere » is offered the seat by mail, declines it.
+        let r = app.client.post(format!("{}/annuler", links[1])).form(&[("motif", "Empêchement")]).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        let offer = link_in_mail(&smtp, &app, &format!("premiere-{tag}@caf03.test"), "Une place s'est libérée").await;
+        let page = app.html(&offer.replace(&app.base, "")).await;
+        assert!(page.contains("Accepter la place") && page.contains("Laisser la place"));
+        let r = app.client.post(format!("{offer}/refuser")).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        let rows = store.session_registrations(id).await.unwrap();
+        assert!(rows.iter().all(|r| r.status == RegistrationStatus::Cancelled), "{rows:?}");
+        assert_eq!(store.seats_left(id).await.unwrap(), Some(1));
+        // Unknown or used-up links: the French 404.
+        assert_eq!(app.get("/inscription/00000000000000000000000000000000").await.status(), 404);
+        store.close().await;
+    }
+    forma_store::testing::cleanup(&urls).await;
 }

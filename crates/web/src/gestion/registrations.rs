@@ -19,6 +19,7 @@ use super::editor_form::FormData;
 use super::layout::{Frame, PathId, done, internal, invalid, not_found, render};
 use crate::auth::CurrentUser;
 use crate::auth::token::new_token;
+use crate::offer_mail::WebOfferMail;
 use crate::state::AppState;
 
 fn notice(code: Option<&str>) -> Option<&'static str> {
@@ -235,6 +236,9 @@ pub async fn create(State(state): State<AppState>, current: CurrentUser, PathId(
         days,
         idempotency_key: Some(&key),
         origin: RegistrationOrigin::BackOffice,
+        // The personal link comes with the convocation or with a seat offer (each makes its own).
+        link: None,
+        mail: None,
     };
     match state.store.register(&new, &current.actor()).await {
         Ok(p) => {
@@ -273,9 +277,10 @@ pub async fn cancel(State(state): State<AppState>, current: CurrentUser, PathId(
         Err(r) => return r,
     };
     let data = FormData::parse(&body);
-    match state.store.cancel_registration(id, data.get("motif"), &current.actor()).await {
+    match state.store.cancel_registration(id, data.get("motif"), &WebOfferMail { state: &state }, &current.actor()).await {
         Ok(offered) => {
             state.catalogue_changed();
+            state.mail_wake.notify_one();
             done(&format!("/gestion/sessions/{}/inscriptions", session.id), if offered.is_empty() { "annulee" } else { "annulee-offre" })
         }
         Err(StoreError::Conflict(m)) => refused(&state, user, session, Typed::blank(), FieldErrors::default(), Some((id, m))).await,

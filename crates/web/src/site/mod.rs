@@ -5,6 +5,7 @@ mod accessibility;
 mod catalogue;
 mod home;
 pub mod layout;
+pub mod registration;
 mod search;
 mod sessions;
 mod sheet;

@@ -6,6 +6,9 @@ use forma_store::SessionSummary;
 
 /// A session as a line of a list or table.
 pub struct SessionView {
+    pub id: i64,
+    /// INTER sessions take registrations from this site.
+    pub open: bool,
     pub program_slug: String,
     pub program_title: String,
     pub dates: String,
@@ -76,6 +79,8 @@ pub fn delay_label(delay: Option<Delay>) -> String {
 
 pub fn session_view(session: &SessionSummary, access_delay: Option<Delay>) -> SessionView {
     SessionView {
+        id: session.id,
+        open: session.kind == forma_domain::ProgramKind::Inter,
         program_slug: session.program_slug.clone(),
         program_title: session.program_title.clone(),
         dates: dates_label(session),

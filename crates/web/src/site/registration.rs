@@ -1,0 +1,284 @@
+//! Registering from the public site, and each registration's personal link.
+//!
+//! - `/sessions/{id}/inscription`: anyone may ask to join an upcoming INTER session. Nothing is
+//!   held until the address is confirmed (double opt-in): the message carries the personal link,
+//!   whose page has the « Confirmer mon inscription » button (a GET never changes anything, so a
+//!   mail scanner opening the link confirms nothing).
+//! - `/inscription/{token}`: the registration as its holder sees it, with what they may do now:
+//!   confirm, accept or decline an offered seat, leave the waiting list, cancel.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Duration, Utc};
+use forma_domain::FieldErrors;
+use forma_domain::registration::{BpfTraineeType, DayChoice, RegistrationStatus, TraineeInput};
+use forma_store::{NewRegistration, RegistrationLink, RegistrationOrigin, RegistrationRow, SessionSummary, StoreError};
+use serde::Deserialize;
+
+use super::layout::Layout;
+use super::views::{dates_label, hours_label, places_label};
+use super::{respond, today};
+use crate::auth::token::{hash_token, new_token};
+use crate::error::SiteError;
+use crate::offer_mail::{WebOfferMail, until};
+use crate::state::AppState;
+
+/// How long the confirmation link of a public registration works (then it stays the holder's
+/// link to the registration until the same date).
+const PUBLIC_LINK_DAYS: i64 = 180;
+
+async fn open_session(state: &AppState, id: &str) -> Result<SessionSummary, SiteError> {
+    let id: i64 = id.parse().map_err(|_| SiteError::NotFound)?;
+    let upcoming = state.store.upcoming_sessions(today(), None, true, 10_000).await?;
+    upcoming.into_iter().find(|s| s.id == id).ok_or(SiteError::NotFound)
+}
+
+/// « Acculturation CTG, du 8 au 9 avril 2031 ».
+fn training(session: &SessionSummary) -> String {
+    format!("{}, {}", session.program_title, dates_label(session))
+}
+
+#[derive(Template)]
+#[template(path = "registration_form.html")]
+struct FormPage {
+    layout: Layout,
+    session: SessionSummary,
+    dates: String,
+    hours: String,
+    places: String,
+    seats: String,
+    form: TraineeInput,
+    bpf_types: [BpfTraineeType; 5],
+    errors: FieldErrors,
+}
+
+fn form_page(state: &AppState, session: SessionSummary, form: TraineeInput, errors: FieldErrors) -> FormPage {
+    FormPage {
+        layout: state.layout(format!("Inscription — {}", session.program_title), "sessions"),
+        dates: dates_label(&session),
+        hours: hours_label(&session),
+        places: places_label(&session),
+        seats: super::views::seats_label(session.seats_left),
+        session,
+        form,
+        bpf_types: BpfTraineeType::ALL,
+        errors,
+    }
+}
+
+pub async fn form(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let page = async {
+        let session = open_session(&state, &id).await?;
+        Ok(form_page(&state, session, TraineeInput { bpf_type: BpfTraineeType::PrivateEmployee.as_str().into(), ..TraineeInput::default() }, FieldErrors::default()))
+    }
+    .await;
+    respond(&state, page)
+}
+
+pub async fn submit(State(state): State<AppState>, Path(id): Path<String>, Form(input): Form<TraineeInput>) -> Response {
+    let session = match open_session(&state, &id).await {
+        Ok(s) => s,
+        Err(e) => return respond::<FormPage>(&state, Err(e)),
+    };
+    let refused = |state: &AppState, session: SessionSummary, input: TraineeInput, errors: FieldErrors| {
+        let mut r = respond(state, Ok::<_, SiteError>(form_page(state, session, input, errors)));
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        r
+    };
+    let mut errors = FieldErrors::default();
+    if input.email.trim().is_empty() {
+        errors.add("email", "Indiquez votre adresse e-mail : le lien de confirmation y est envoyé.");
+    }
+    let trainee = match input.validated() {
+        Ok(t) if errors.is_empty() => t,
+        Ok(_) => return refused(&state, session, input, errors),
+        Err(mut e) => {
+            if !errors.is_empty() && e.get("email").is_none() {
+                e.add("email", "Indiquez votre adresse e-mail : le lien de confirmation y est envoyé.");
+            }
+            return refused(&state, session, input, e);
+        }
+    };
+    let token = new_token();
+    let expires = Utc::now() + Duration::days(PUBLIC_LINK_DAYS);
+    let link = state.config.absolute_url(&format!("/inscription/{token}"));
+    let name = format!("{} {}", trainee.first_name, trainee.last_name);
+    let email = trainee.email.as_ref().map_or("", |e| e.as_str());
+    let mail = forma_mail::messages::registration_confirm(&state.organisation_name(), email, &name, &training(&session), &link, &until(expires));
+    let new = NewRegistration {
+        session_id: session.id,
+        trainee: &trainee,
+        client_id: None,
+        days: DayChoice::All,
+        idempotency_key: None,
+        origin: RegistrationOrigin::Public,
+        link: Some(RegistrationLink { token_hash: hash_token(&token), expires_at: expires }),
+        mail: Some(&mail),
+    };
+    match state.store.register(&new, "inscription en ligne").await {
+        Ok(_) => {
+            state.mail_wake.notify_one();
+            Redirect::to(&format!("/sessions/{}/inscription/envoyee", session.id)).into_response()
+        }
+        Err(StoreError::Conflict(m)) => {
+            let mut errors = FieldErrors::default();
+            errors.add("email", format!("{m} Le lien reçu par courriel donne accès à cette inscription."));
+            refused(&state, session, input, errors)
+        }
+        Err(e) => respond::<FormPage>(&state, Err(SiteError::Internal(e.into()))),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "registration_sent.html")]
+struct SentPage {
+    layout: Layout,
+    title: String,
+}
+
+pub async fn sent(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let page = async {
+        let session = open_session(&state, &id).await?;
+        Ok(SentPage { layout: state.layout("Vérifiez votre messagerie", "sessions"), title: training(&session) })
+    }
+    .await;
+    respond(&state, page)
+}
+
+// --- The personal link ---
+
+#[derive(Template)]
+#[template(path = "registration_link.html")]
+struct LinkPage {
+    layout: Layout,
+    token: String,
+    row: RegistrationRow,
+    title: String,
+    status: String,
+    offer_until: String,
+    /// A refused action's message.
+    error: Option<String>,
+    /// After an action.
+    notice: Option<&'static str>,
+}
+
+impl LinkPage {
+    fn is(&self, status: &str) -> bool {
+        self.row.status.as_str() == status
+    }
+}
+
+fn paris(at: DateTime<Utc>) -> String {
+    until(at)
+}
+
+async fn link_page(state: &AppState, token: &str, error: Option<String>, notice: Option<&'static str>) -> Result<LinkPage, SiteError> {
+    let row = state.store.registration_by_link(&hash_token(token)).await?.ok_or(SiteError::NotFound)?;
+    let session = state.store.session(row.session_id).await?.ok_or(SiteError::NotFound)?;
+    let dates: Vec<String> = session.days.iter().filter(|d| row.days.covers(d.id)).map(|d| forma_domain::french_date::long_date(d.day.date)).collect();
+    let status = match (row.status, row.waitlist_position) {
+        (RegistrationStatus::Waitlisted, Some(p)) => format!("en liste d'attente (rang {p})"),
+        (s, _) => s.label().to_owned(),
+    };
+    Ok(LinkPage {
+        layout: state.layout("Mon inscription", "sessions"),
+        token: token.to_owned(),
+        title: format!("{} — {}", session.program_title, dates.join(", ")),
+        status,
+        offer_until: row.offer_expires_at.map(paris).unwrap_or_default(),
+        row,
+        error,
+        notice,
+    })
+}
+
+fn private(mut response: Response) -> Response {
+    response.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    response.headers_mut().insert("referrer-policy", axum::http::HeaderValue::from_static("no-referrer"));
+    response
+}
+
+#[derive(Deserialize, Default)]
+pub struct NoticeQuery {
+    ok: Option<String>,
+}
+
+fn notice(code: Option<&str>) -> Option<&'static str> {
+    Some(match code? {
+        "confirmee" => "Adresse confirmée : votre inscription est enregistrée.",
+        "acceptee" => "Place acceptée : vous êtes inscrit.",
+        "refusee" => "Place laissée à la personne suivante.",
+        "quittee" => "Vous avez quitté la liste d'attente.",
+        "annulee" => "Votre inscription est annulée.",
+        _ => return None,
+    })
+}
+
+pub async fn show(State(state): State<AppState>, Path(token): Path<String>, axum::extract::Query(q): axum::extract::Query<NoticeQuery>) -> Response {
+    private(respond(&state, link_page(&state, &token, None, notice(q.ok.as_deref())).await))
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReasonForm {
+    #[serde(default)]
+    motif: String,
+}
+
+/// One action of the personal page: what it does, then back to the page with its notice.
+async fn act(state: &AppState, token: &str, action: &str, reason: &str) -> Response {
+    let row = match state.store.registration_by_link(&hash_token(token)).await {
+        Ok(Some(r)) => r,
+        Ok(None) => return private(respond::<LinkPage>(state, Err(SiteError::NotFound))),
+        Err(e) => return private(respond::<LinkPage>(state, Err(SiteError::Internal(e.into())))),
+    };
+    let mailer = WebOfferMail { state };
+    let actor = "lien personnel";
+    let result = match (action, row.status) {
+        ("confirmer", RegistrationStatus::Pending) => state.store.confirm_pending(row.id, actor).await.map(|_| "confirmee"),
+        ("accepter", RegistrationStatus::Offered) => state.store.accept_offer(row.id, actor).await.map(|()| "acceptee"),
+        ("refuser", RegistrationStatus::Offered) => state.store.cancel_registration(row.id, "Place proposée déclinée", &mailer, actor).await.map(|_| "refusee"),
+        ("quitter", RegistrationStatus::Waitlisted) => state.store.cancel_registration(row.id, "Quitte la liste d'attente", &mailer, actor).await.map(|_| "quittee"),
+        ("annuler", RegistrationStatus::Confirmed | RegistrationStatus::Pending) => {
+            let reason = reason.trim();
+            let reason = if reason.is_empty() { "Annulée par la personne inscrite" } else { reason };
+            state.store.cancel_registration(row.id, reason, &mailer, actor).await.map(|_| "annulee")
+        }
+        _ => Err(StoreError::Conflict("Cette action n'est plus possible : la page montre l'état actuel de votre inscription.".into())),
+    };
+    match result {
+        Ok(code) => {
+            state.mail_wake.notify_one();
+            state.catalogue_changed();
+            Redirect::to(&format!("/inscription/{token}?ok={code}")).into_response()
+        }
+        Err(StoreError::Conflict(m)) => {
+            let mut r = private(respond(state, link_page(state, token, Some(m), None).await));
+            *r.status_mut() = StatusCode::CONFLICT;
+            r
+        }
+        Err(e) => private(respond::<LinkPage>(state, Err(SiteError::Internal(e.into())))),
+    }
+}
+
+pub async fn confirm(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    act(&state, &token, "confirmer", "").await
+}
+
+pub async fn accept(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    act(&state, &token, "accepter", "").await
+}
+
+pub async fn decline(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    act(&state, &token, "refuser", "").await
+}
+
+pub async fn leave(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    act(&state, &token, "quitter", "").await
+}
+
+pub async fn cancel(State(state): State<AppState>, Path(token): Path<String>, Form(form): Form<ReasonForm>) -> Response {
+    act(&state, &token, "annuler", &form.motif).await
+}
