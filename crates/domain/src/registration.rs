@@ -8,6 +8,8 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
+
 use serde::{Deserialize, Serialize};
 
 use crate::account::Email;
@@ -241,6 +243,38 @@ pub fn taken_per_day<'a>(day_ids: &[i64], holding: impl IntoIterator<Item = &'a 
     taken
 }
 
+/// How many days before its first day a session is confirmed or cancelled by default: time
+/// enough to send convocations, and for trainees to arrange their absence from work.
+pub const DECISION_DAYS_BEFORE: i64 = 14;
+
+/// The date by which a session below its minimum head-count is confirmed or cancelled.
+pub fn decision_date(first_day: NaiveDate) -> NaiveDate {
+    first_day - chrono::Duration::days(DECISION_DAYS_BEFORE)
+}
+
+/// Where a session stands against its minimum head-count: the day furthest from its minimum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Threshold {
+    pub day_id: i64,
+    pub minimum: u32,
+    pub registered: u32,
+}
+
+impl Threshold {
+    pub fn reached(&self) -> bool {
+        self.registered >= self.minimum
+    }
+
+    /// From each day's minimum head-count and its registered (confirmed) trainees: the day that
+    /// lacks the most people, or, when all are reached, the one closest to its minimum. `None`
+    /// when no day sets a minimum.
+    pub fn of(days: &[(i64, Option<u32>, u32)]) -> Option<Threshold> {
+        days.iter()
+            .filter_map(|(id, min, registered)| min.map(|m| Threshold { day_id: *id, minimum: m, registered: *registered }))
+            .max_by_key(|t| (i64::from(t.minimum) - i64::from(t.registered), std::cmp::Reverse(t.day_id)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,6 +325,18 @@ mod tests {
         assert_eq!(next_offer(&seats, [(10, &all), (11, &second_day), (12, &second_day)]), Some(11));
         let full = [DaySeats { day_id: 1, limit: Some(1), taken: 1 }];
         assert_eq!(next_offer(&full, [(10, &all)]), None);
+    }
+
+    #[test]
+    fn the_threshold_is_the_day_lacking_most_people() {
+        let t = Threshold::of(&[(1, Some(15), 12), (2, Some(5), 4), (3, None, 0)]).unwrap();
+        assert_eq!((t.day_id, t.minimum, t.registered, t.reached()), (1, 15, 12, false));
+        let ok = Threshold::of(&[(1, Some(15), 18), (2, Some(5), 6)]).unwrap();
+        assert!(ok.reached());
+        assert_eq!(ok.day_id, 2, "the closest to its minimum");
+        assert_eq!(Threshold::of(&[(1, None, 3)]), None);
+        let d = NaiveDate::from_ymd_opt(2031, 5, 12).unwrap();
+        assert_eq!(decision_date(d), NaiveDate::from_ymd_opt(2031, 4, 28).unwrap());
     }
 
     #[test]

@@ -13,6 +13,7 @@ use forma_store::{NewUser, Store};
 
 pub mod directory;
 pub mod planning;
+pub mod registrations;
 pub use directory::DemoDirectory;
 
 include!(concat!(env!("OUT_DIR"), "/demo_pages.rs"));
@@ -158,8 +159,9 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoLoaded> {
     let admin = accounts(store).await?;
     let directory = directory::load(store, today).await?;
     created += planning::load(store, &programs, &directory, today).await?;
+    registrations::load(store, today).await?;
     let summary = format!(
-        "Démonstration : {} fiches ({} créées, {} inchangées), {created} sessions ajoutées{}, annuaire (clients, lieux, formateurs), demandes et conventions en place",
+        "Démonstration : {} fiches ({} créées, {} inchangées), {created} sessions ajoutées{}, annuaire (clients, lieux, formateurs), demandes, conventions et inscriptions en place",
         programs.len(),
         summary.created,
         summary.unchanged,

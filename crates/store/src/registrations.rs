@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use forma_domain::registration::{DayChoice, DaySeats, NewTrainee, OFFER_HOURS, RegistrationStatus, day_limit, fits, next_offer, taken_per_day};
+use forma_domain::registration::{DayChoice, DaySeats, NewTrainee, OFFER_HOURS, RegistrationStatus, Threshold, day_limit, fits, next_offer, taken_per_day};
 use serde::Serialize;
 
 use crate::audit::record;
@@ -603,6 +603,47 @@ impl Store {
     pub async fn registration_session(&self, id: i64) -> Result<Option<i64>, StoreError> {
         on_pool!(self, pool => {
             Ok(sqlx::query_scalar("SELECT session_id FROM registrations WHERE id = $1").bind(id).fetch_optional(pool).await?)
+        })
+    }
+
+    /// The session's minimum head-count against its registered trainees, and the date it was
+    /// confirmed to run, if it was.
+    pub async fn session_decision(&self, session_id: i64) -> Result<(Option<Threshold>, Option<chrono::NaiveDate>), StoreError> {
+        let (mins, confirmed, on): (Vec<(i64, Option<i64>)>, Vec<ChoiceRow>, Option<chrono::NaiveDate>) = on_pool!(self, pool => {
+            let mins = sqlx::query_as("SELECT id, headcount_min FROM session_days WHERE session_id = $1 ORDER BY day_date").bind(session_id).fetch_all(pool).await?;
+            let confirmed = sqlx::query_as(
+                "SELECT r.id, r.status, r.all_days, rd.day_id FROM registrations r LEFT JOIN registration_days rd ON rd.registration_id = r.id \
+                 WHERE r.session_id = $1 AND r.status = 'confirmed' ORDER BY r.id, rd.day_id",
+            )
+            .bind(session_id)
+            .fetch_all(pool)
+            .await?;
+            let on = sqlx::query_scalar("SELECT confirmed_on FROM sessions WHERE id = $1").bind(session_id).fetch_optional(pool).await?.flatten();
+            (mins, confirmed, on)
+        });
+        let day_ids: Vec<i64> = mins.iter().map(|(id, _)| *id).collect();
+        let choices = choices(confirmed);
+        let taken = taken_per_day(&day_ids, choices.iter().map(|(_, _, c)| c));
+        let days: Vec<(i64, Option<u32>, u32)> = mins.iter().map(|(id, min)| (*id, count(*min), taken.get(id).copied().unwrap_or(0))).collect();
+        Ok((Threshold::of(&days), on))
+    }
+
+    /// Confirms that the session runs (the decision its minimum head-count calls for).
+    pub async fn confirm_session(&self, session_id: i64, on: chrono::NaiveDate, actor: &str) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
+            let changed = sqlx::query("UPDATE sessions SET confirmed_on = $1 WHERE id = $2 AND status = 'planned' AND confirmed_on IS NULL")
+                .bind(on)
+                .bind(session_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if changed == 0 {
+                return Err(StoreError::Conflict("Cette session est déjà confirmée, ou annulée.".into()));
+            }
+            record!(tx, actor, "session", session_id.to_string(), "confirm", None::<serde_json::Value>, Some(serde_json::json!({ "confirmed_on": on })))?;
+            tx.commit().await?;
+            Ok(())
         })
     }
 

@@ -292,3 +292,36 @@ async fn public_registration_is_confirmed_by_mail_and_a_declined_offer_passes_on
     }
     forma_store::testing::cleanup(&urls).await;
 }
+
+#[tokio::test]
+async fn the_minimum_head_count_calls_for_a_decision_shown_in_the_planning() {
+    on_each_backend(|app| async move {
+        // Day 2 needs at least 3 people (« effectif 3 à 5 »); the session starts 12 May 2031.
+        let day = |d: u32, min: u32| PlannedDay { place: "Vichy".into(), headcount: Some(DayHeadcount { min, max: 5 }), ..PlannedDay::on(NaiveDate::from_ymd_opt(2031, 5, d).unwrap()) };
+        let plan = SessionPlan { kind: ProgramKind::Inter, client_id: None, capacity: None, modules: vec![], days: vec![day(12, 1), day(13, 3)] };
+        let store = app.store().await;
+        let id = store.create_session(SEED_SLUG, &plan.validated().unwrap(), "test").await.unwrap();
+        app.account("seuil@test.forma.test", Role::Gestionnaire, None).await;
+        let client = app.signed_in("seuil@test.forma.test").await;
+        let path = format!("/gestion/sessions/{id}/inscriptions");
+        let page = get_page(&app, &client, &path).await;
+        assert!(page.contains("0 inscrit pour 3 au minimum ; décision (confirmer ou annuler) au plus tard le 28 avril 2031"), "the decision date: 14 days before");
+        for n in 0..3 {
+            let page = get_page(&app, &client, &path).await;
+            let fields: Vec<(String, String)> = person(60 + n).into();
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let r = post_form(&app, &client, &path, with(&submit_form(&page, &format!("action=\"{path}\"")), &fields)).await;
+            assert_eq!(r.status(), 303);
+        }
+        let list = get_page(&app, &client, "/gestion/sessions").await;
+        assert!(list.contains("seuil atteint : 3 inscrits pour 3 au minimum"), "the planning shows it");
+        let r = post_form(&app, &client, &format!("/gestion/sessions/{id}/confirmer"), String::new()).await;
+        assert_eq!(location(&r), format!("{path}?ok=confirmee"));
+        assert_eq!(post_form(&app, &client, &format!("/gestion/sessions/{id}/confirmer"), String::new()).await.status(), 409);
+        let list = get_page(&app, &client, "/gestion/sessions").await;
+        assert!(list.contains(&format!("confirmée le {}", forma_domain::french_date::long_date(chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive()))));
+        assert!(store.audit_events(Some("session"), 50).await.unwrap().iter().any(|e| e.action == "confirm" && e.entity_id == id.to_string()));
+        store.close().await;
+    })
+    .await;
+}

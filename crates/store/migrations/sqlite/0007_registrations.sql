@@ -51,3 +51,7 @@ CREATE TABLE registration_days (
     PRIMARY KEY (registration_id, day_id)
 );
 CREATE INDEX registration_days_day ON registration_days (day_id);
+
+-- The decision taken on a session below (or at) its minimum head-count: the date it was
+-- confirmed to run (NULL: not confirmed yet; a cancellation is the session's status).
+ALTER TABLE sessions ADD COLUMN confirmed_on TEXT;

@@ -158,6 +158,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/gestion/sessions/{id}/journees/{number}", Roles(STAFF)),
     ("POST", "/gestion/sessions/{id}/journees/{number}/supprimer", Roles(STAFF)),
     ("GET", "/gestion/sessions/{id}/inscriptions", Roles(STAFF)),
+    ("POST", "/gestion/sessions/{id}/confirmer", Roles(STAFF)),
     ("POST", "/gestion/sessions/{id}/inscriptions", Roles(STAFF)),
     ("POST", "/gestion/inscriptions/{id}/annuler", Roles(STAFF)),
     ("POST", "/gestion/inscriptions/{id}/rang", Roles(STAFF)),

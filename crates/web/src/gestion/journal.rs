@@ -106,6 +106,8 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("offer_expired", "Proposition de place expirée"),
     ("accept_offer", "Place acceptée"),
     ("waitlist_move", "Liste d'attente réordonnée"),
+    ("confirm", "Session confirmée"),
+    ("confirm_address", "Adresse confirmée (inscription en ligne)"),
 ];
 
 fn action_label(action: &str) -> &'static str {

@@ -11,7 +11,7 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use forma_domain::FieldErrors;
 use forma_domain::french_date::long_date_with_weekday;
-use forma_domain::registration::{BpfTraineeType, DayChoice, RegistrationStatus, TraineeInput};
+use forma_domain::registration::{BpfTraineeType, DayChoice, RegistrationStatus, Threshold, TraineeInput, decision_date};
 use forma_store::{NewRegistration, RegistrationOrigin, RegistrationRow, SessionDetail, StoreError, User};
 use serde::Deserialize;
 
@@ -31,8 +31,33 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
         "annulee-offre" => "Inscription annulée : la place libérée est proposée à la première personne de la liste d'attente qui peut la prendre.",
         "rang" => "Liste d'attente réordonnée.",
         "acceptee" => "Place acceptée : la personne est inscrite.",
+        "confirmee" => "Session confirmée : elle aura lieu.",
         _ => return None,
     })
+}
+
+/// Where a session stands against its minimum head-count, for the planning: « confirmée le … »,
+/// or the count against the minimum with the date the decision is due.
+pub struct Decision {
+    pub text: String,
+    /// Not confirmed, and the decision date is reached or passed.
+    pub due: bool,
+    pub confirmed: bool,
+}
+
+pub fn decision(threshold: Option<Threshold>, confirmed_on: Option<NaiveDate>, first_day: Option<NaiveDate>, today: NaiveDate) -> Decision {
+    if let Some(on) = confirmed_on {
+        return Decision { text: format!("confirmée le {}", forma_domain::french_date::long_date(on)), due: false, confirmed: true };
+    }
+    let by = first_day.map(decision_date);
+    let due = by.is_some_and(|d| d <= today) && first_day.is_some_and(|f| f >= today);
+    let when = by.map(|d| format!(" ; décision (confirmer ou annuler) au plus tard le {}", forma_domain::french_date::long_date(d))).unwrap_or_default();
+    let text = match threshold {
+        Some(t) if t.reached() => format!("seuil atteint : {} inscrits pour {} au minimum{when}", t.registered, t.minimum),
+        Some(t) => format!("{} inscrit{} pour {} au minimum{when}", t.registered, if t.registered > 1 { "s" } else { "" }, t.minimum),
+        None => format!("pas d'effectif minimum fixé{when}"),
+    };
+    Decision { text, due, confirmed: false }
 }
 
 /// A day the registration form offers.
@@ -73,6 +98,7 @@ struct RegistrationsPage {
     errors: FieldErrors,
     /// A refused cancellation or reordering: which registration, and why.
     row_error: Option<(i64, String)>,
+    decision: Decision,
 }
 
 impl RegistrationsPage {
@@ -128,6 +154,8 @@ async fn page(state: &AppState, user: &User, session: SessionDetail, ok: Option<
     let seats_left = state.store.seats_left(session.id).await?;
     let confirmed = rows.iter().filter(|r| r.status == RegistrationStatus::Confirmed).count();
     let waiting = rows.iter().filter(|r| r.status == RegistrationStatus::Waitlisted).count();
+    let (threshold, confirmed_on) = state.store.session_decision(session.id).await?;
+    let decision = decision(threshold, confirmed_on, session.days.first().map(|d| d.day.date), crate::site::today());
     let mut frame = Frame::new(state, user, format!("Inscriptions — session n° {}", session.id), "sessions");
     frame.notice = notice(ok);
     let days = session
@@ -160,6 +188,7 @@ async fn page(state: &AppState, user: &User, session: SessionDetail, ok: Option<
         key: typed.key,
         errors,
         row_error,
+        decision,
     })
 }
 
@@ -316,6 +345,26 @@ pub async fn accept(State(state): State<AppState>, current: CurrentUser, PathId(
         Ok(()) => done(&format!("/gestion/sessions/{}/inscriptions", session.id), "acceptee"),
         Err(StoreError::Conflict(m)) => {
             let mut r = refused(&state, user, session, Typed::blank(), FieldErrors::default(), Some((id, m))).await;
+            *r.status_mut() = StatusCode::CONFLICT;
+            r
+        }
+        Err(e) => internal(&state, e.into()),
+    }
+}
+
+/// The session runs: the decision its minimum head-count calls for.
+pub async fn confirm_session(State(state): State<AppState>, current: CurrentUser, PathId(id): PathId) -> Response {
+    let Some(user) = current.user() else { return not_found(&state) };
+    let session = match load(&state, id).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    match state.store.confirm_session(id, crate::site::today(), &current.actor()).await {
+        Ok(()) => done(&format!("/gestion/sessions/{id}/inscriptions"), "confirmee"),
+        Err(StoreError::Conflict(m)) => {
+            let mut errors = FieldErrors::default();
+            errors.add("decision", m);
+            let mut r = refused(&state, user, session, Typed::blank(), errors, None).await;
             *r.status_mut() = StatusCode::CONFLICT;
             r
         }

@@ -173,6 +173,7 @@ pub struct ListRow {
     pub days: i64,
     pub capacity: String,
     pub cancelled: bool,
+    pub decision: super::registrations::Decision,
 }
 
 #[derive(Template)]
@@ -210,9 +211,20 @@ pub async fn list(State(state): State<AppState>, current: CurrentUser, Query(q):
     if !all {
         rows.reverse();
     }
+    let today = crate::site::today();
+    let mut decisions = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let (threshold, on) = match state.store.session_decision(r.id).await {
+            Ok(d) => d,
+            Err(e) => return internal(&state, e.into()),
+        };
+        decisions.push(super::registrations::decision(threshold, on, r.first_day, today));
+    }
     let rows = rows
         .into_iter()
-        .map(|r| ListRow {
+        .zip(decisions)
+        .map(|(r, decision)| ListRow {
+            decision,
             id: r.id,
             program_title: r.program_title,
             kind: r.kind.as_str(),
