@@ -609,7 +609,8 @@ impl Store {
     /// The session's minimum head-count against its registered trainees, and the date it was
     /// confirmed to run, if it was.
     pub async fn session_decision(&self, session_id: i64) -> Result<(Option<Threshold>, Option<chrono::NaiveDate>), StoreError> {
-        let (mins, confirmed, on): (Vec<(i64, Option<i64>)>, Vec<ChoiceRow>, Option<chrono::NaiveDate>) = on_pool!(self, pool => {
+        type DayMinimum = (i64, Option<i64>);
+        let (mins, confirmed, on): (Vec<DayMinimum>, Vec<ChoiceRow>, Option<chrono::NaiveDate>) = on_pool!(self, pool => {
             let mins = sqlx::query_as("SELECT id, headcount_min FROM session_days WHERE session_id = $1 ORDER BY day_date").bind(session_id).fetch_all(pool).await?;
             let confirmed = sqlx::query_as(
                 "SELECT r.id, r.status, r.all_days, rd.day_id FROM registrations r LEFT JOIN registration_days rd ON rd.registration_id = r.id \
