@@ -1,5 +1,6 @@
-//! Renders the seed action's convention n° 26/19, its avenant n° 1 and an iCalendar feed of its
-//! half-days into a folder, to look at them:
+//! Renders the seed action's convention n° 26/19, its avenant n° 1, a trainee's convocation, an
+//! iCalendar feed of its half-days and its registrations (CSV, XLSX) into a folder, to look at
+//! them:
 //!
 //! ```sh
 //! cargo run --example render -p forma-documents -- /tmp/out
@@ -14,7 +15,7 @@ use std::time::Instant;
 
 use chrono::{TimeZone, Utc};
 use forma_documents::ical::{self, CalendarEvent};
-use forma_documents::{amendment, convention};
+use forma_documents::{amendment, convention, convocation, registrations};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "/tmp/out".into()));
@@ -43,6 +44,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         started.elapsed()
     );
     std::fs::write(out.join("avenant-1-26-19.pdf"), &pdf)?;
+
+    let convocation = seed::convocation();
+    let started = Instant::now();
+    let pdf = convocation::render(&convocation)?;
+    println!(
+        "convocation : {} octets en {:?}",
+        pdf.len(),
+        started.elapsed()
+    );
+    std::fs::write(out.join("convocation-dupont.pdf"), &pdf)?;
+
+    let rows = seed::registrations();
+    std::fs::write(out.join("inscriptions.csv"), registrations::csv(&rows))?;
+    std::fs::write(
+        out.join("inscriptions.xlsx"),
+        registrations::xlsx(&rows, "Session 12")?,
+    )?;
 
     let updated = Utc.with_ymd_and_hms(2019, 2, 15, 10, 0, 0).unwrap();
     let mut events = Vec::new();

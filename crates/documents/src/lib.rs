@@ -2,20 +2,31 @@
 //!
 //! - [`convention::render`]: the convention de formation professionnelle (PDF/A-2b);
 //! - [`amendment::render`]: an avenant to a convention (PDF/A-2b);
-//! - [`ical::calendar`]: an iCalendar feed (RFC 5545) of training half-days.
+//! - [`convocation::render`]: a trainee's convocation to the days they are registered for, with
+//!   venues, contacts, référent handicap, règlement intérieur and personal link (PDF/A-2b);
+//! - [`ical::calendar`]: an iCalendar feed (RFC 5545) of training half-days;
+//! - [`registrations::csv`] and [`registrations::xlsx`]: a session's registrations as a
+//!   spreadsheet, CSV for French spreadsheet software (`;`, UTF-8 BOM, CRLF) or XLSX (frozen
+//!   header, autofilter, real dates).
 //!
 //! PDFs are typst templates (`templates/*.typ`, editable by a non-programmer) compiled in-process
 //! with the fonts embedded. Every value reaches a template through `sys.inputs`, already formatted
 //! in French by [`format`]; no data is ever written into template text, so a name such as
 //! `#set text(red)` prints as it is.
 //!
+//! Spreadsheet cells are text, never formulas: a CSV value starting with `=`, `+`, `-`, `@`, a tab
+//! or a carriage return is prefixed with `'` (OWASP's advice against CSV injection), and XLSX
+//! cells are written as strings.
+//!
 //! The web layer maps database rows into the structs below; this crate knows nothing of the store.
 
 pub mod amendment;
 pub mod convention;
+pub mod convocation;
 pub mod format;
 pub mod ical;
 mod model;
+pub mod registrations;
 mod render;
 
 pub use model::{AnnexedProgram, Organisation, Party, PlannedDay, Price, PriceBasis};
@@ -33,6 +44,9 @@ pub enum DocumentError {
         template: &'static str,
         message: String,
     },
+    /// The spreadsheet (XLSX) could not be written.
+    #[error("le classeur n'a pas pu être écrit : {0}")]
+    Spreadsheet(String),
     /// The compiled document could not be exported as PDF/A-2b.
     #[error("l'export PDF du modèle « {template} » a échoué : {message}")]
     Pdf {

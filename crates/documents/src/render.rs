@@ -20,6 +20,7 @@ use crate::{DocumentError, format};
 /// Template file names, as the templates `#import` each other.
 pub(crate) const CONVENTION: &str = "convention.typ";
 pub(crate) const AMENDMENT: &str = "avenant.typ";
+pub(crate) const CONVOCATION: &str = "convocation.typ";
 const COMMON: &str = "common.typ";
 
 static ENGINE: LazyLock<TypstEngine> = LazyLock::new(|| {
@@ -29,6 +30,7 @@ static ENGINE: LazyLock<TypstEngine> = LazyLock::new(|| {
             (COMMON, include_str!("../templates/common.typ")),
             (CONVENTION, include_str!("../templates/convention.typ")),
             (AMENDMENT, include_str!("../templates/avenant.typ")),
+            (CONVOCATION, include_str!("../templates/convocation.typ")),
         ])
         .build()
 });

@@ -2,6 +2,8 @@
 //! démarche de Convention Territoriale Globale »), six days in three modules of two days from
 //! March to September 2019, and its avenant n° 1 adding a seventh day.
 //!
+//! A trainee of the CAF, Camille DUPONT, is convoked to the first day (Moulins, 22 mars 2019).
+//!
 //! Shared by the integration tests and `examples/render.rs`.
 
 #![allow(dead_code)]
@@ -9,6 +11,8 @@
 use chrono::{NaiveDate, NaiveTime};
 use forma_documents::amendment::{AmendmentChange, AmendmentDocument};
 use forma_documents::convention::ConventionDocument;
+use forma_documents::convocation::{Contact, ConvocationDay, ConvocationDocument, Trainee, Venue};
+use forma_documents::registrations::RegistrationRow;
 use forma_documents::{AnnexedProgram, Organisation, Party, PlannedDay, Price, PriceBasis};
 
 pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -262,4 +266,126 @@ pub fn amendment() -> AmendmentDocument {
         days_after,
         signed_on: Some(date(2019, 10, 4)),
     }
+}
+
+pub fn moulins() -> Venue {
+    Venue {
+        name: "CAF de l'Allier — site de Moulins".into(),
+        address_lines: vec!["8 rue Achille Roche".into(), "03000 Moulins".into()],
+        room: Some("salle Allier (rez-de-chaussée)".into()),
+        access: Some(
+            "entrée par l'accueil du public ; parking visiteurs rue de Paris ; gare SNCF de \
+             Moulins à 10 minutes à pied"
+                .into(),
+        ),
+        accessibility: Some(
+            "locaux de plain-pied, accessibles aux personnes à mobilité réduite".into(),
+        ),
+    }
+}
+
+pub fn vichy() -> Venue {
+    Venue {
+        name: "CAF de l'Allier — site de Vichy".into(),
+        address_lines: vec!["15 rue Lucas".into(), "03200 Vichy".into()],
+        room: Some("salle des Célestins".into()),
+        access: Some("arrêt de bus « Hôtel de ville » (lignes A et B)".into()),
+        accessibility: None,
+    }
+}
+
+pub fn convocation() -> ConvocationDocument {
+    ConvocationDocument {
+        issued_on: date(2019, 3, 1),
+        organisation: organisation(),
+        trainee: Trainee {
+            full_name: "Camille DUPONT".into(),
+            employer: Some("CAF de l'Allier".into()),
+        },
+        training_title: program().title,
+        session_reference: Some("Session n° 12".into()),
+        convention_number: Some("26/19".into()),
+        kind: "INTRA".into(),
+        days: vec![ConvocationDay {
+            day: days().remove(0),
+            venue: moulins(),
+        }],
+        prerequisites: Some("aucun prérequis".into()),
+        organisation_contact: Some(Contact {
+            name: "Marie LEROY".into(),
+            role: Some("assistante de formation".into()),
+            email: Some("formation@egoc.org".into()),
+            phone: Some("04 70 30 12 34".into()),
+        }),
+        client_contact: Some(Contact {
+            name: "Anne MARTIN".into(),
+            role: Some("directrice".into()),
+            email: Some("anne.martin@caf03.example".into()),
+            phone: None,
+        }),
+        disability_referent: Contact {
+            name: "Sophie BERNARD".into(),
+            role: None,
+            email: Some("referent-handicap@egoc.org".into()),
+            phone: Some("04 70 30 12 35".into()),
+        },
+        pedagogical_referent: Some(Contact {
+            name: "Jean DURAND".into(),
+            role: Some("directeur".into()),
+            email: Some("jean.durand@egoc.org".into()),
+            phone: None,
+        }),
+        rules_url: "https://formation.egoc.org/reglement-interieur".into(),
+        personal_url: "https://formation.egoc.org/s/7f3a9c2e4b1d8a6f0e5c".into(),
+    }
+}
+
+/// Four registrations of the CTG action, among them the awkward values a spreadsheet export
+/// must survive.
+pub fn registrations() -> Vec<RegistrationRow> {
+    let row = |last: &str, first: &str, status: &str, days: &str, on: NaiveDate| RegistrationRow {
+        last_name: last.into(),
+        first_name: first.into(),
+        email: format!(
+            "{}.{}@caf03.example",
+            first.to_lowercase(),
+            last.to_lowercase()
+        ),
+        employer: "CAF de l'Allier".into(),
+        job_role: "Conseillère technique".into(),
+        bpf_type: "Salarié d'employeur privé".into(),
+        status: status.into(),
+        days: days.into(),
+        registered_on: on,
+        cancel_reason: None,
+    };
+    let mut cancelled = row("LEFÈVRE", "Hélène", "annulée", "toutes", date(2019, 2, 18));
+    cancelled.cancel_reason = Some("Arrêt maladie; reportée à la session d'automne".into());
+    let mut awkward = row(
+        "=1+1",
+        "Zoé",
+        "en liste d'attente (3)",
+        "22/03/2019, 12/04/2019",
+        date(2019, 3, 2),
+    );
+    awkward.employer = "Cabinet \"Conseil; Audit\"".into();
+    awkward.job_role = "@chef".into();
+    vec![
+        row(
+            "DUPONT",
+            "Camille",
+            "confirmée",
+            "toutes",
+            date(2019, 2, 20),
+        ),
+        row(
+            "ÉTIENNE",
+            "François",
+            "confirmée",
+            "22/03/2019, 12/04/2019",
+            date(2019, 2, 21),
+        ),
+        cancelled,
+        awkward,
+    ]
 }
