@@ -439,18 +439,19 @@ pdf_conns = r["pdf_connections"]
 pdf_rate = f("rps_pdf")
 dominant = max(((t(k), k) for k, _ in pages if k not in ("sheet", "healthz", "pdf")))
 reading = (
-    f"**Reading.** The convention PDF dominates by far: {ms(t('pdf'))} per render on an idle server "
+    f"**Reading.** The convention PDF dominates by far: {ms(t('pdf'))} per render, requested one at a time "
     f"({t('pdf') / t('sheet'):.0f} × the sheet page served from memory), so these {r['nproc']} cores render about "
     f"{rps(pdf_rate)} PDFs/s at {pdf_conns} connections (p99 {ms(f('p99_pdf'))}) — ample for documents a planner "
-    "downloads one at a time, and renders run in `spawn_blocking`, so the HTML pages stay served meanwhile. "
-    f"Of the other responses, the slowest is {dict(pages)[dominant[1]].split(' (')[0].lower()} at {ms(dominant[0])}. "
-    f"The session page takes {ms(t('session'))}: its conflict check loads every day booked between the session's "
+    "downloads one at a time (renders run in `spawn_blocking`, off the async workers). "
+    + ("" if dominant[1] == "session" else
+       f"Of the other responses, the slowest is {dict(pages)[dominant[1]].split(' (')[0].lower()} at {ms(dominant[0])}. ")
+    + f"The session page{', the slowest of the others,' if dominant[1] == 'session' else ''} takes {ms(t('session'))}: its conflict check loads every day booked between the session's "
     f"first and last days ({r['seed_first']} – {r['seed_last']}, {window_days} days here) — not only the days on its "
     f"own dates — before keeping those on the same dates; the week calendar, which reads one week, takes "
     f"{ms(t('week'))} ({session_vs_week:.1f} × less). "
     f"The month calendar reads and renders {r['days_month']} days in {ms(t('month'))}; the feed, "
     f"{r['events_feed']} events of one session, {ms(t('feed'))}. Everything but the PDF answers in a few "
-    f"milliseconds on an idle server; under {r['wrk_connections']} connections the latency is queueing "
+    f"milliseconds when requests come one at a time; under {r['wrk_connections']} connections the latency is queueing "
     "(connections ÷ throughput)."
 )
 gain = lambda key: f("rps_" + key) / f("rps_" + key + "_c1")
@@ -537,11 +538,12 @@ if md_path:
         f"| After the calendar runs | {r['rss_calendars']} MB | {r['hwm_calendars']} MB |",
         f"| After the feed, public list and PDF runs | {r['rss_pdf']} MB | {r['hwm_pdf']} MB |",
         "",
-        f"The session page showed {r['session_warnings']} warning(s) and {r['session_blocking']} blocking conflict(s) "
-        "(the seed's days are all on working days, free of other bookings). "
+        f"The session page showed {r['session_warnings']} warning(s) and {r['session_blocking']} blocking conflict(s)"
+        + (" (its days are working days, and no other day on their dates has their trainer or room)"
+           if r["session_warnings"] == r["session_blocking"] == "0" else "") + ". "
         "With many connections on saturated cores a request mostly waits for the ones ahead of it "
         "(latency ≈ connections ÷ throughput), so the p99 there measures capacity; the 1-connection columns give "
-        "the time one request takes on an otherwise idle server. Errors counts non-2xx/3xx answers, socket errors "
+        "the time one request takes when no other request runs. Errors counts non-2xx/3xx answers, socket errors "
         "and timeouts; each page was checked for status 200 and its content type before the runs, and the bytes wrk "
         "read per response are checked against it, so that a redirect to `/connexion` cannot pass for a page.",
         "",
