@@ -1,7 +1,8 @@
 // Helpers of the Forma browser suite: the real server, the browser, and
 // the accessibility check (axe-core).
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync, existsSync } from 'node:fs';
+import { spawn, execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, mkdirSync, existsSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,11 +63,35 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
  * ({ email, password, url } from « Identifiant : … », « Mot de passe : … » and
  * « Démonstration — gestion : URL »), or null when the server printed none
  * within FORMA_LOGIN_TIMEOUT_MS (5 s) of the ready line.
+ *
+ * With `{ smtp: true }` (or `{ smtp: { mailFrom } }`) a real SMTP server is started first
+ * (see startSmtp) and forma is given `--smtp-url` (and `--mail-from`), so its mail worker
+ * delivers the outbox there: `server.smtp` is { url, port, maildir, stop() }, read the
+ * messages with mailsTo(server, address). stop() stops both. Without it `server.smtp` is
+ * null and forma runs without SMTP (its messages stay in the outbox).
  */
-export async function startServer({ demo = true, setup = [] } = {}) {
+export async function startServer({ demo = true, setup = [], smtp = false } = {}) {
   if (!existsSync(FORMA_BIN)) {
     throw new Error(`Forma binary not found: ${FORMA_BIN} (set FORMA_BIN)`);
   }
+  const mail = smtp ? await startSmtp() : null;
+  try {
+    const server = await startForma({ demo, setup, mail, mailFrom: smtp && smtp.mailFrom });
+    if (!mail) return { ...server, smtp: null };
+    return {
+      ...server,
+      smtp: mail,
+      async stop() {
+        try { await server.stop(); } finally { await mail.stop(); }
+      },
+    };
+  } catch (e) {
+    await mail?.stop();
+    throw e;
+  }
+}
+
+async function startForma({ demo, setup, mail, mailFrom }) {
   const dir = mkdtempSync(join(tmpdir(), 'forma-e2e-'));
   const db = `sqlite://${join(dir, 'forma.db')}`;
   // Commands run on the fresh base before it is served (`forma import …`, `forma user add …`),
@@ -74,7 +99,8 @@ export async function startServer({ demo = true, setup = [] } = {}) {
   const prepared = setup.map((command) => execFileSync(FORMA_BIN, [...command, '--db', db], {
     cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
   }));
-  const args = ['serve', ...(demo ? ['--demo'] : []), '--db', db, '--addr', '127.0.0.1:0'];
+  const args = ['serve', ...(demo ? ['--demo'] : []), '--db', db, '--addr', '127.0.0.1:0',
+    ...(mail ? ['--smtp-url', mail.url] : []), ...(mailFrom ? ['--mail-from', mailFrom] : [])];
   // The server runs under a tiny sh guard, leader of its own process group:
   // stop() signals the whole group, and should this process die abruptly
   // (even by SIGKILL) the guard sees its stdin close and ends the server.
@@ -82,7 +108,7 @@ export async function startServer({ demo = true, setup = [] } = {}) {
     cwd: dir,
     detached: true,
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1', FORMA_E2E_TMP: dir },
+    env: { ...withoutMailEnv(process.env), NO_COLOR: '1', FORMA_E2E_TMP: dir },
   });
   const signalGroup = (sig) => {
     try { process.kill(-child.pid, sig); } catch { /* already gone */ }
@@ -189,6 +215,207 @@ export async function startServer({ demo = true, setup = [] } = {}) {
     url, dir, stop, stderr: () => stderr, stdout: () => stdout, prepared,
     login: haveLogin() ? { ...login } : null,
   };
+}
+
+/** The environment without FORMA_SMTP_URL / FORMA_MAIL_FROM: a test mails only where it says. */
+function withoutMailEnv(env) {
+  const { FORMA_SMTP_URL: _url, FORMA_MAIL_FROM: _from, ...rest } = env;
+  return rest;
+}
+
+/** A TCP port nothing listens on: bound by the OS, then released. */
+async function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
+/**
+ * The greeting of what listens on `port` (its first line), or null when nothing answers
+ * within 1 s: aiosmtpd says « 220 HOST Python SMTP 1.4.6 ».
+ */
+function greeting(port) {
+  return new Promise((res) => {
+    let data = '';
+    const socket = connect({ host: '127.0.0.1', port });
+    const done = (value) => { clearTimeout(timer); socket.destroy(); res(value); };
+    const timer = setTimeout(() => done(null), 1_000);
+    socket.setEncoding('utf8');
+    socket.on('data', (d) => {
+      data += d;
+      const nl = data.indexOf('\n');
+      if (nl >= 0) done(data.slice(0, nl).trim());
+    });
+    socket.once('error', () => done(null));
+    socket.once('close', () => done(null));
+  });
+}
+
+const SMTP_INSTALL = 'python3 -m pip install aiosmtpd==1.4.6';
+const SMTP_START_TIMEOUT_MS = 15_000;
+
+/**
+ * A real SMTP server, as crates/mail/src/testing.rs runs one: Python's aiosmtpd
+ * (`python3 -m aiosmtpd -n -l 127.0.0.1:PORT -c aiosmtpd.handlers.Mailbox MAILDIR`) on a free
+ * port, storing every message in a maildir of its own temp dir. It runs under the same guard
+ * as forma: stop() ends it and removes the dir, and it ends on its own if this process dies.
+ * Resolves to { url: 'smtp://127.0.0.1:PORT', port, maildir, stop(), stderr() } once it accepts
+ * connections. startServer({ smtp: true }) starts one for its forma.
+ */
+export async function startSmtp() {
+  const probe = await run('python3', ['-c', 'import aiosmtpd']).catch((e) => e);
+  if (probe instanceof Error) {
+    throw new Error(`aiosmtpd is missing (the mail journeys deliver to a real SMTP server); install it with \`${SMTP_INSTALL}\`\n${probe.message}`);
+  }
+  let lastError;
+  // The port is free when chosen, but may be taken before aiosmtpd binds it: try again.
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    try {
+      return await startSmtpOnce(await freePort());
+    } catch (e) {
+      lastError = e;
+    }
+  }
+  throw lastError;
+}
+
+async function startSmtpOnce(port) {
+  const dir = mkdtempSync(join(tmpdir(), 'forma-e2e-smtp-'));
+  const maildir = join(dir, 'maildir');
+  const args = ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`, '-c', 'aiosmtpd.handlers.Mailbox', maildir];
+  // stderr goes to a file of the temp dir, not to a pipe: python dies *from* SIGTERM, and sh
+  // reports it on stderr; were that a pipe to a test process already gone, SIGPIPE would end
+  // the guard before it removes the dir.
+  const log = join(dir, 'aiosmtpd.log');
+  const logFd = openSync(log, 'w');
+  let child;
+  try {
+    child = spawn('/bin/sh', ['-c', GUARD, 'python3', ...args], {
+      cwd: dir,
+      detached: true,
+      stdio: ['pipe', 'ignore', logFd],
+      env: { ...process.env, FORMA_E2E_TMP: dir, PYTHONUNBUFFERED: '1' },
+    });
+  } finally {
+    closeSync(logFd);
+  }
+  const stderr = () => { try { return readFileSync(log, 'utf8'); } catch { return ''; } };
+  let exited = null;
+  const exitPromise = new Promise((res) => {
+    child.on('exit', (code, signal) => { exited = { code, signal }; res(exited); });
+  });
+  const signalGroup = (sig) => {
+    try { process.kill(-child.pid, sig); } catch { /* already gone */ }
+  };
+  const cleanup = () => {
+    try { child.stdin.destroy(); } catch { /* ignore */ }
+    try { rmSync(dir, { recursive: true, force: true }); } catch { /* ignore */ }
+  };
+  const killOnExit = () => { signalGroup('SIGKILL'); cleanup(); };
+  liveServers.add(killOnExit);
+
+  let stopped = false;
+  async function stop() {
+    if (stopped) return;
+    stopped = true;
+    liveServers.delete(killOnExit);
+    if (!exited) child.kill('SIGTERM');
+    const t = setTimeout(() => signalGroup('SIGKILL'), 5_000);
+    if (!exited) await exitPromise;
+    clearTimeout(t);
+    signalGroup('SIGKILL');
+    cleanup();
+  }
+
+  const deadline = Date.now() + SMTP_START_TIMEOUT_MS;
+  for (;;) {
+    if (exited) {
+      const err = stderr();
+      await stop();
+      throw new Error(`aiosmtpd exited (code ${exited.code}, signal ${exited.signal}) before listening on ${port}:\n${err}\nIs it installed? \`${SMTP_INSTALL}\``);
+    }
+    // Our aiosmtpd, not whatever else may have taken the port since it was chosen.
+    const hello = await greeting(port);
+    if (hello && /^220 .*Python SMTP/.test(hello) && !exited) break;
+    if (hello) {
+      await stop();
+      throw new Error(`port ${port} answers « ${hello} », not aiosmtpd:\n${stderr()}`);
+    }
+    if (Date.now() > deadline) {
+      const err = stderr();
+      await stop();
+      throw new Error(`aiosmtpd did not listen on port ${port} within ${SMTP_START_TIMEOUT_MS / 1000} s:\n${err}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { url: `smtp://127.0.0.1:${port}`, port, maildir, dir, stop, stderr };
+}
+
+function run(file, args) {
+  return new Promise((res, rej) => {
+    execFile(file, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) { err.message += `\n${stderr}`; rej(err); } else res(stdout);
+    });
+  });
+}
+
+// Reads every message of the maildir with Python's own `email` parser (as READ_MAILDIR in
+// crates/mail/src/testing.rs), so that checks do not trust anything the sender wrote; JSON out.
+const READ_MAILDIR = `
+import email, email.policy, json, mailbox, sys
+box = mailbox.Maildir(sys.argv[1], factory=None, create=False)
+out = []
+for key in sorted(box.keys()):
+    msg = email.message_from_bytes(box.get_bytes(key), policy=email.policy.default)
+    plain, html = msg.get_body(("plain",)), msg.get_body(("html",))
+    out.append({
+        "to": str(msg["To"] or ""), "rcpt": str(msg["X-RcptTo"] or ""), "from": str(msg["From"] or ""),
+        "subject": str(msg["Subject"] or ""), "contentType": msg.get_content_type(),
+        "plain": plain.get_content() if plain is not None else "",
+        "html": html.get_content() if html is not None else "",
+    })
+json.dump(out, sys.stdout)
+`;
+
+/** Every message the SMTP server of `server` (or the server returned by startSmtp) has received. */
+export async function readMaildir(server) {
+  const smtp = server.smtp === undefined ? server : server.smtp;
+  if (!smtp?.maildir) throw new Error('no SMTP server: start it with startServer({ smtp: true })');
+  if (!existsSync(join(smtp.maildir, 'new'))) return [];
+  return JSON.parse(await run('python3', ['-c', READ_MAILDIR, smtp.maildir]));
+}
+
+/**
+ * Waits until the SMTP server of `server` has received at least one message for `address`
+ * (its To header or SMTP recipient, case-insensitive), whose subject contains `subject` (a
+ * string) or matches it (a RegExp) when given. Polls the maildir every 100 ms for up to
+ * `timeoutMs` (10 s), then throws listing what was received. Resolves to the matching
+ * messages, oldest first: [{ to, from, subject, contentType, plain, html }, …].
+ */
+export async function mailsTo(server, address, { subject, timeoutMs = 10_000 } = {}) {
+  const wanted = address.toLowerCase();
+  const subjectMatches = (s) => subject === undefined
+    || (subject instanceof RegExp ? subject.test(s) : s.includes(subject));
+  const deadline = Date.now() + timeoutMs;
+  let all = [];
+  for (;;) {
+    all = await readMaildir(server);
+    const found = all
+      .filter((m) => `${m.to} ${m.rcpt}`.toLowerCase().includes(wanted) && subjectMatches(m.subject))
+      .map(({ rcpt: _rcpt, ...m }) => m);
+    if (found.length > 0) return found;
+    if (Date.now() > deadline) {
+      const seen = all.map((m) => `  - to ${m.to}: « ${m.subject} »`).join('\n') || '  (none)';
+      throw new Error(`no message to ${address}${subject === undefined ? '' : ` with subject ${subject}`} ` +
+        `within ${timeoutMs / 1000} s; received:\n${seen}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 export const CHROMIUM_ARGS = [
