@@ -124,7 +124,7 @@ test("inscription publique à une session INTER, confirmée par le lien reçu pa
     await page.getByLabel('Nom', { exact: true }).fill('Rousseau');
     await page.getByLabel('Employeur').fill("CAF d'Ille-et-Vilaine");
     await page.getByLabel('Fonction').fill("Chargée d'accueil");
-    await page.getByLabel('Votre situation').selectOption({ label: 'F-1 e — autre stagiaire' });
+    await page.getByLabel('Votre situation').selectOption({ label: 'Autre situation (agent public, bénévole…)' });
     const refused = await navigate(page, () => page.getByRole('button', { name: "Envoyer ma demande d'inscription" }).click());
     assert.equal(refused.status(), 422);
     assert.equal(pathOf(page), formPath);
@@ -325,7 +325,7 @@ test("annuler une inscription sur la session complète propose la place au premi
     assert.equal(await page.getByRole('status').innerText(),
       "Inscription annulée : la place libérée est proposée à la première personne de la liste d'attente qui peut la prendre.");
     assert.equal(await stateOf(page, cancelled), 'annulée (Mutation dans une autre caisse)');
-    assert.match(await stateOf(page, firstWaiting), /^place proposée jusqu'au \d\d\/\d\d\/\d{4} à \d\d:\d\d$/);
+    assert.match(await stateOf(page, firstWaiting), /^place proposée jusqu'au \d{1,2}(er)? \p{L}+ \d{4} à \d{1,2} h \d\d$/u);
     assert.equal(await page.getByRole('button', { name: `Enregistrer l'acceptation de ${firstWaiting}`, exact: true }).count(), 1);
     assert.notEqual(await fact(page, "Liste d'attente"), waitingBefore, 'one person fewer waiting');
     await checkA11y(page, 'gestion-annulation-place-proposee');

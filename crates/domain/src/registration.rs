@@ -53,6 +53,17 @@ impl BpfTraineeType {
         Self::ALL.into_iter().find(|t| t.as_str() == text.trim())
     }
 
+    /// Plain words for the public form (the BPF's codes mean nothing to a visitor).
+    pub fn public_label(self) -> &'static str {
+        match self {
+            Self::PrivateEmployee => "Salarié(e) d'un employeur privé (agents des Caf compris)",
+            Self::Apprentice => "Apprenti(e)",
+            Self::JobSeeker => "En recherche d'emploi",
+            Self::Individual => "Particulier, formation à mes frais",
+            Self::Other => "Autre situation (agent public, bénévole…)",
+        }
+    }
+
     /// The BPF's own words, with its line.
     pub fn label(self) -> &'static str {
         match self {

@@ -114,6 +114,9 @@ pub struct RegistrationRow {
     pub status: RegistrationStatus,
     pub days: DayChoice,
     pub waitlist_position: Option<i64>,
+    /// Rank on the waiting list as people read it (1 = next to be offered a seat); offered seats
+    /// do not count.
+    pub waitlist_rank: Option<i64>,
     pub offer_expires_at: Option<DateTime<Utc>>,
     pub origin: String,
     pub created_at: DateTime<Utc>,
@@ -458,6 +461,33 @@ impl Store {
         })
     }
 
+    /// Gives the live registration of `email` to the session a fresh personal link, and queues
+    /// the message carrying it. Returns whether there was one.
+    pub async fn relink_registration(&self, session_id: i64, email: &str, link: &RegistrationLink, mail: &crate::OutgoingMail) -> Result<bool, StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
+            let id: Option<i64> = sqlx::query_scalar(
+                "SELECT r.id FROM registrations r JOIN trainees t ON t.id = r.trainee_id \
+                 WHERE r.session_id = $1 AND t.email = $2 AND r.status NOT IN ('cancelled', 'expired')",
+            )
+            .bind(session_id)
+            .bind(email)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(id) = id else { return Ok(false) };
+            sqlx::query("UPDATE registrations SET link_hash = $1, link_expires_at = $2 WHERE id = $3")
+                .bind(&link.token_hash)
+                .bind(link.expires_at)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            crate::outbox::enqueue!(tx, mail)?;
+            record!(tx, "inscription en ligne", "registration", id.to_string(), "link", None::<serde_json::Value>, None::<serde_json::Value>)?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
     /// The registration a personal link opens, while the link is valid.
     pub async fn registration_by_link(&self, token_hash: &str) -> Result<Option<RegistrationRow>, StoreError> {
         let id: Option<i64> = on_pool!(self, pool => {
@@ -576,9 +606,14 @@ impl Store {
         for (registration, day) in days {
             chosen.entry(registration).or_default().push(day);
         }
+        let mut rank = 0;
         Ok(rows
             .into_iter()
             .map(|r| RegistrationRow {
+                waitlist_rank: (r.status == "waitlisted").then(|| {
+                    rank += 1;
+                    rank
+                }),
                 days: if r.all_days { DayChoice::All } else { DayChoice::Some(chosen.remove(&r.id).unwrap_or_default()) },
                 id: r.id,
                 session_id: r.session_id,

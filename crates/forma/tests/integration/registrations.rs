@@ -257,7 +257,21 @@ async fn public_registration_is_confirmed_by_mail_and_a_declined_offer_passes_on
             assert_eq!(r.headers()["location"], format!("/sessions/{id}/inscription/envoyee").as_str());
             links.push(link_in_mail(&smtp, &app, &email, "Confirmez votre inscription").await);
         }
+        // Applying again with the same address (the first message lost): the same answer, and a
+        // fresh link to the same registration replaces the first one.
+        let email = format!("seconde-{tag}@caf03.test");
+        let r = app.client.post(&path).form(&[("first_name", "seconde"), ("last_name", "Publique"), ("email", email.as_str()), ("bpf_type", "private_employee")]).send().await.unwrap();
+        assert_eq!(r.headers()["location"], format!("/sessions/{id}/inscription/envoyee").as_str());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while smtp.received().iter().filter(|m| m.to == email).count() < 2 {
+            assert!(std::time::Instant::now() < deadline, "no second message");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let fresh = smtp.received().into_iter().filter(|m| m.to == email).map(|m| m.plain).find(|p| !p.contains(&links[1])).expect("a new link");
+        assert_eq!(app.get(&links[1].replace(&app.base, "")).await.status(), 404, "the old link no longer works");
+        links[1] = fresh.split_whitespace().find(|w| w.starts_with(&format!("{}/inscription/", app.base))).unwrap().to_owned();
         let store = app.store().await;
+        assert_eq!(store.session_registrations(id).await.unwrap().len(), 2, "still one registration each");
         assert!(store.session_registrations(id).await.unwrap().iter().all(|r| r.status == RegistrationStatus::Pending), "nothing held before confirmation");
         assert_eq!(store.seats_left(id).await.unwrap(), Some(1));
 

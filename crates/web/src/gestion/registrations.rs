@@ -112,11 +112,9 @@ fn day_label(session: &SessionDetail, id: i64) -> Option<NaiveDate> {
 }
 
 fn view(session: &SessionDetail, row: RegistrationRow) -> RegistrationView {
-    let status = match (row.status, row.waitlist_position, row.offer_expires_at) {
+    let status = match (row.status, row.waitlist_rank, row.offer_expires_at) {
         (RegistrationStatus::Waitlisted, Some(p), _) => format!("en liste d'attente (n° {p})"),
-        (RegistrationStatus::Offered, _, Some(until)) => {
-            format!("place proposée jusqu'au {}", until.with_timezone(&chrono_tz::Europe::Paris).format("%d/%m/%Y à %H:%M"))
-        }
+        (RegistrationStatus::Offered, _, Some(at)) => format!("place proposée jusqu'au {}", crate::offer_mail::until(at)),
         (RegistrationStatus::Cancelled, _, _) if !row.cancel_reason.is_empty() => format!("annulée ({})", row.cancel_reason),
         (s, _, _) => s.label().to_owned(),
     };

@@ -36,6 +36,10 @@ async fn open_session(state: &AppState, id: &str) -> Result<SessionSummary, Site
     upcoming.into_iter().find(|s| s.id == id).ok_or(SiteError::NotFound)
 }
 
+fn new_link(token_hash: &str, expires_at: DateTime<Utc>) -> RegistrationLink {
+    RegistrationLink { token_hash: token_hash.to_owned(), expires_at }
+}
+
 /// « Acculturation CTG, du 8 au 9 avril 2031 ».
 fn training(session: &SessionSummary) -> String {
     format!("{}, {}", session.program_title, dates_label(session))
@@ -72,7 +76,7 @@ fn form_page(state: &AppState, session: SessionSummary, form: TraineeInput, erro
 pub async fn form(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     let page = async {
         let session = open_session(&state, &id).await?;
-        Ok(form_page(&state, session, TraineeInput { bpf_type: BpfTraineeType::PrivateEmployee.as_str().into(), ..TraineeInput::default() }, FieldErrors::default()))
+        Ok(form_page(&state, session, TraineeInput::default(), FieldErrors::default()))
     }
     .await;
     respond(&state, page)
@@ -115,7 +119,7 @@ pub async fn submit(State(state): State<AppState>, Path(id): Path<String>, Form(
         days: DayChoice::All,
         idempotency_key: None,
         origin: RegistrationOrigin::Public,
-        link: Some(RegistrationLink { token_hash: hash_token(&token), expires_at: expires }),
+        link: Some(new_link(&hash_token(&token), expires)),
         mail: Some(&mail),
     };
     match state.store.register(&new, "inscription en ligne").await {
@@ -123,11 +127,16 @@ pub async fn submit(State(state): State<AppState>, Path(id): Path<String>, Form(
             state.mail_wake.notify_one();
             Redirect::to(&format!("/sessions/{}/inscription/envoyee", session.id)).into_response()
         }
-        Err(StoreError::Conflict(m)) => {
-            let mut errors = FieldErrors::default();
-            errors.add("email", format!("{m} Le lien reçu par courriel donne accès à cette inscription."));
-            refused(&state, session, input, errors)
-        }
+        // Already registered with this address (the first message lost, say): a fresh link to
+        // that registration goes to the address, and the answer is the same as for a new one,
+        // which tells nobody else whether the address is registered.
+        Err(StoreError::Conflict(_)) => match state.store.relink_registration(session.id, email, &new_link(&hash_token(&token), expires), &mail).await {
+            Ok(_) => {
+                state.mail_wake.notify_one();
+                Redirect::to(&format!("/sessions/{}/inscription/envoyee", session.id)).into_response()
+            }
+            Err(e) => respond::<FormPage>(&state, Err(SiteError::Internal(e.into()))),
+        },
         Err(e) => respond::<FormPage>(&state, Err(SiteError::Internal(e.into()))),
     }
 }
@@ -179,7 +188,7 @@ async fn link_page(state: &AppState, token: &str, error: Option<String>, notice:
     let row = state.store.registration_by_link(&hash_token(token)).await?.ok_or(SiteError::NotFound)?;
     let session = state.store.session(row.session_id).await?.ok_or(SiteError::NotFound)?;
     let dates: Vec<String> = session.days.iter().filter(|d| row.days.covers(d.id)).map(|d| forma_domain::french_date::long_date(d.day.date)).collect();
-    let status = match (row.status, row.waitlist_position) {
+    let status = match (row.status, row.waitlist_rank) {
         (RegistrationStatus::Waitlisted, Some(p)) => format!("en liste d'attente (rang {p})"),
         (s, _) => s.label().to_owned(),
     };
