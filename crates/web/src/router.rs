@@ -129,6 +129,8 @@ pub fn router(state: AppState) -> Router {
         .route("/gestion/sessions/{id}/journees/{number}/supprimer", post(sessions::delete_day))
         .route("/gestion/sessions/{id}/inscriptions", get(registrations::list).post(registrations::create))
         .route("/gestion/sessions/{id}/confirmer", post(registrations::confirm_session))
+        .route("/gestion/sessions/{id}/inscriptions.csv", get(registrations::export_csv))
+        .route("/gestion/sessions/{id}/inscriptions.xlsx", get(registrations::export_xlsx))
         .route("/gestion/inscriptions/{id}/annuler", post(registrations::cancel))
         .route("/gestion/inscriptions/{id}/rang", post(registrations::reorder))
         .route("/gestion/inscriptions/{id}/accepter", post(registrations::accept))

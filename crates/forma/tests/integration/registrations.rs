@@ -339,3 +339,51 @@ async fn the_minimum_head_count_calls_for_a_decision_shown_in_the_planning() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn registration_lists_export_as_csv_and_xlsx() {
+    use std::io::Cursor;
+    use calamine::{Reader, Xlsx};
+    on_each_backend(|app| async move {
+        let (id, _) = session(&app, 1, 1).await;
+        app.account("export@test.forma.test", Role::Gestionnaire, None).await;
+        let client = app.signed_in("export@test.forma.test").await;
+        let path = format!("/gestion/sessions/{id}/inscriptions");
+        for n in [70, 71] {
+            let page = get_page(&app, &client, &path).await;
+            let mut fields: Vec<(String, String)> = person(n).into();
+            fields[3].1 = "=HYPERLINK(\"x\"); Cabinet".into();
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            assert_eq!(post_form(&app, &client, &path, with(&submit_form(&page, &format!("action=\"{path}\"")), &fields)).await.status(), 303);
+        }
+        let page = get_page(&app, &client, &path).await;
+        assert!(page.contains(&format!("href=\"{path}.csv\"")) && page.contains(&format!("href=\"{path}.xlsx\"")));
+
+        let csv = client.get(format!("{}{path}.csv", app.base)).send().await.unwrap();
+        assert_eq!(csv.status(), 200);
+        assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+        assert_eq!(csv.headers()["cache-control"], "no-store");
+        let bytes = csv.bytes().await.unwrap();
+        assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM");
+        let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+        let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert!(lines[0].starts_with("Nom;Prénom;Courriel"));
+        assert!(lines.iter().any(|l| l.contains(";inscrit;")) && lines.iter().any(|l| l.contains("en liste d'attente (n° 1)")));
+        assert!(text.contains("\"'=HYPERLINK(\"\"x\"\"); Cabinet\""), "a formula is neutralised and quoted: {text}");
+
+        let xlsx = client.get(format!("{}{path}.xlsx", app.base)).send().await.unwrap();
+        assert_eq!(xlsx.status(), 200);
+        let mut book: Xlsx<_> = Xlsx::new(Cursor::new(xlsx.bytes().await.unwrap().to_vec())).unwrap();
+        let sheet = book.worksheet_range(&format!("Session {id}")).unwrap();
+        assert_eq!(sheet.height(), 3);
+        assert_eq!(sheet.get((0, 0)).unwrap().to_string(), "Nom");
+        let statuses: Vec<String> = (1..3).map(|r| sheet.get((r, 6)).unwrap().to_string()).collect();
+        assert!(statuses.contains(&"inscrit".to_owned()), "{statuses:?}");
+
+        // Staff only.
+        let anonymous = app.get(&format!("{path}.xlsx")).await;
+        assert_ne!(anonymous.status(), 200);
+    })
+    .await;
+}

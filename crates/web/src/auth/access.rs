@@ -160,6 +160,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/gestion/sessions/{id}/inscriptions", Roles(STAFF)),
     ("POST", "/gestion/sessions/{id}/confirmer", Roles(STAFF)),
     ("POST", "/gestion/sessions/{id}/inscriptions", Roles(STAFF)),
+    ("GET", "/gestion/sessions/{id}/inscriptions.csv", Roles(STAFF)),
+    ("GET", "/gestion/sessions/{id}/inscriptions.xlsx", Roles(STAFF)),
     ("POST", "/gestion/inscriptions/{id}/annuler", Roles(STAFF)),
     ("POST", "/gestion/inscriptions/{id}/rang", Roles(STAFF)),
     ("POST", "/gestion/inscriptions/{id}/accepter", Roles(STAFF)),

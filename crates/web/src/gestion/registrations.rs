@@ -369,3 +369,66 @@ pub async fn confirm_session(State(state): State<AppState>, current: CurrentUser
         Err(e) => internal(&state, e.into()),
     }
 }
+
+// --- Exports ---
+
+/// The session's registrations as the spreadsheet rows of the documents crate.
+fn export_rows(session: &SessionDetail, rows: Vec<RegistrationRow>) -> Vec<forma_documents::registrations::RegistrationRow> {
+    rows.into_iter()
+        .map(|row| {
+            let v = view(session, row);
+            forma_documents::registrations::RegistrationRow {
+                last_name: v.row.last_name.clone(),
+                first_name: v.row.first_name.clone(),
+                email: v.row.email.clone(),
+                employer: v.row.employer.clone(),
+                job_role: v.row.job_role.clone(),
+                bpf_type: v.bpf.to_owned(),
+                status: v.status.clone(),
+                days: v.days.clone(),
+                registered_on: v.row.created_at.with_timezone(&chrono_tz::Europe::Paris).date_naive(),
+                cancel_reason: Some(v.row.cancel_reason.clone()).filter(|r| !r.is_empty()),
+            }
+        })
+        .collect()
+}
+
+fn attachment(bytes: Vec<u8>, content_type: &'static str, filename: &str) -> Response {
+    let mut response = Response::new(axum::body::Body::from(bytes));
+    let headers = response.headers_mut();
+    headers.insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static(content_type));
+    if let Ok(value) = axum::http::HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        headers.insert(axum::http::header::CONTENT_DISPOSITION, value);
+    }
+    // Personal data: never kept by a cache.
+    headers.insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn export_data(state: &AppState, id: i64) -> Result<(SessionDetail, Vec<forma_documents::registrations::RegistrationRow>), Response> {
+    let session = load(state, id).await?;
+    let rows = state.store.session_registrations(id).await.map_err(|e| internal(state, e.into()))?;
+    let rows = export_rows(&session, rows);
+    Ok((session, rows))
+}
+
+/// `;`-separated, UTF-8 with a BOM: what French spreadsheet software opens as it is.
+pub async fn export_csv(State(state): State<AppState>, PathId(id): PathId) -> Response {
+    match export_data(&state, id).await {
+        Ok((_, rows)) => attachment(forma_documents::registrations::csv(&rows), "text/csv; charset=utf-8", &format!("inscriptions-session-{id}.csv")),
+        Err(r) => r,
+    }
+}
+
+pub async fn export_xlsx(State(state): State<AppState>, PathId(id): PathId) -> Response {
+    let (session, rows) = match export_data(&state, id).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let title = format!("Session {}", session.id);
+    match tokio::task::spawn_blocking(move || forma_documents::registrations::xlsx(&rows, &title)).await {
+        Ok(Ok(bytes)) => attachment(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &format!("inscriptions-session-{id}.xlsx")),
+        Ok(Err(e)) => internal(&state, e.into()),
+        Err(e) => internal(&state, e.into()),
+    }
+}
