@@ -145,6 +145,33 @@ pub fn registration_confirm(org: &str, recipient_email: &str, recipient_name: &s
     compose(&m, &RegistrationConfirmText { m: &m }, &RegistrationConfirmHtml { m: &m })
 }
 
+#[derive(Template)]
+#[template(path = "convocation.txt")]
+struct ConvocationText<'a> {
+    m: &'a Fields<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "convocation.html")]
+struct ConvocationHtml<'a> {
+    m: &'a Fields<'a>,
+}
+
+/// A registered trainee's convocation: the training, and the personal link to its PDF (dates,
+/// hours, place, access, contacts) and to the registration.
+pub fn convocation(org: &str, recipient_email: &str, recipient_name: &str, training: &str, link: &str, valid_until: &str) -> OutgoingMail {
+    let m = Fields {
+        subject: "Votre convocation à la formation",
+        org,
+        email: recipient_email,
+        name: recipient_name,
+        link,
+        valid_until,
+        about: training,
+    };
+    compose(&m, &ConvocationText { m: &m }, &ConvocationHtml { m: &m })
+}
+
 /// A seat freed on a session: offered to the person first on the waiting list until `valid_until`.
 pub fn seat_offer(org: &str, recipient_email: &str, recipient_name: &str, training: &str, link: &str, valid_until: &str) -> OutgoingMail {
     let m = Fields {
@@ -180,6 +207,7 @@ mod tests {
         for mail in [
             registration_confirm("EGOC", "jeanne@example.org", "Jeanne Dupont", training, LINK, UNTIL),
             seat_offer("EGOC", "jeanne@example.org", "Jeanne Dupont", training, LINK, UNTIL),
+            convocation("EGOC", "jeanne@example.org", "Jeanne Dupont", training, LINK, UNTIL),
         ] {
             for part in [&mail.text, &mail.html] {
                 assert!(part.contains(LINK) && part.contains("Jeanne Dupont") && part.contains("ignore"), "{part}");

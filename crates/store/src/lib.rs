@@ -14,6 +14,7 @@ mod api_tokens;
 mod audit;
 mod clients;
 mod connect;
+mod convocations;
 mod editing;
 mod error;
 mod organisation;
@@ -35,6 +36,7 @@ pub use audit::{AuditEvent, AuditFilter, AuditPage};
 pub use clients::{ClientContact, ClientRecord, ClientSite, ClientSummary};
 pub use editing::{CategoryRow, EditableProgram, ProgramRow, VersionSummary};
 pub use connect::Backend;
+pub use convocations::ConvocationSent;
 /// JSON values as the store returns them (journal before/after).
 pub type JsonValue = sqlx::types::Json<serde_json::Value>;
 pub use error::StoreError;

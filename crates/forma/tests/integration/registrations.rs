@@ -387,3 +387,71 @@ async fn registration_lists_export_as_csv_and_xlsx() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn convocations_go_out_by_mail_are_logged_and_their_pdf_downloads() {
+    let smtp = forma_mail::testing::SmtpServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let urls = forma_store::testing::test_database_urls(dir.path()).await;
+    for url in &urls {
+        let app = crate::helpers::spawn_app_with_mail(url, Some(smtp.url())).await;
+        let tag = if url.starts_with("sqlite") { "sqlite" } else { "pg" };
+        let (id, _) = session(&app, 2, 2).await;
+        app.account(&format!("convoc-{tag}@test.forma.test"), Role::Gestionnaire, None).await;
+        let client = app.signed_in(&format!("convoc-{tag}@test.forma.test")).await;
+        let path = format!("/gestion/sessions/{id}/inscriptions");
+        // Two registered (one without an address), one waiting.
+        for (n, email) in [(80, format!("convoque-{tag}@caf03.test")), (81, String::new()), (82, format!("attente-{tag}@caf03.test"))] {
+            let page = get_page(&app, &client, &path).await;
+            let mut fields: Vec<(String, String)> = person(n).into();
+            fields[2].1 = email;
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            assert_eq!(post_form(&app, &client, &path, with(&submit_form(&page, &format!("action=\"{path}\"")), &fields)).await.status(), 303);
+        }
+        let page = get_page(&app, &client, &path).await;
+        assert!(page.contains("aucune envoyée. 1 inscrit avec une adresse e-mail n'a pas encore reçu la sienne.") && page.contains("Envoyer les convocations (1)"));
+
+        let r = post_form(&app, &client, &format!("/gestion/sessions/{id}/convocations"), String::new()).await;
+        assert_eq!(location(&r), format!("{path}?ok=convocations"));
+        let to = format!("convoque-{tag}@caf03.test");
+        let link = link_in_mail(&smtp, &app, &to, "Votre convocation à la formation").await;
+        assert!(!smtp.received().iter().any(|m| m.to == format!("attente-{tag}@caf03.test")), "nobody waiting is convoked");
+        let pdf = app.get(&format!("{}/convocation.pdf", link.replace(&app.base, ""))).await;
+        assert_eq!(pdf.status(), 200);
+        assert_eq!(pdf.headers()["content-type"], "application/pdf");
+        let bytes = pdf.bytes().await.unwrap();
+        let file = dir.path().join(format!("convocation-{tag}.pdf"));
+        std::fs::write(&file, &bytes).unwrap();
+        // Kept for a look at the page (pdftoppm) after the run.
+        let _ = std::fs::write(std::env::temp_dir().join(format!("forma-convocation-{tag}.pdf")), &bytes);
+        let text = std::process::Command::new("pdftotext").args(["-layout", file.to_str().unwrap(), "-"]).output().unwrap();
+        let text = String::from_utf8_lossy(&text.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+        for expected in ["Agent80", "12 mai 2031", "13 mai 2031", "9 h 00", &link] {
+            assert!(text.contains(expected), "{expected} missing from the convocation:\n{text}");
+        }
+
+        // Resending logs a second sending; the delivery shows once the worker sent it.
+        let registration = get_page(&app, &client, &path).await;
+        let store = app.store().await;
+        let rid = store.session_registrations(id).await.unwrap().into_iter().find(|r| r.first_name == "Agent80").unwrap().id;
+        assert!(registration.contains(&format!("action=\"/gestion/inscriptions/{rid}/convocation\"")) && registration.contains("Renvoyer"));
+        let r = post_form(&app, &client, &format!("/gestion/inscriptions/{rid}/convocation"), String::new()).await;
+        assert_eq!(location(&r), format!("{path}?ok=convocation"));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let sent = store.session_convocations(id).await.unwrap();
+            if sent.len() == 2 && sent.iter().all(|c| c.delivery == forma_store::MailStatus::Sent) {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "{sent:?}");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(app.get(&format!("{}/convocation.pdf", link.replace(&app.base, ""))).await.status(), 404, "the first link was replaced");
+        let page = get_page(&app, &client, &path).await;
+        assert!(page.contains("2 envois : 2 remises"), "the log and its delivery");
+        let journal = store.audit_events(Some("registration"), 100).await.unwrap();
+        assert_eq!(journal.iter().filter(|e| e.action == "convocation").count(), 2);
+        store.close().await;
+    }
+    forma_store::testing::cleanup(&urls).await;
+}

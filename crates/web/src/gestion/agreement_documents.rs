@@ -23,11 +23,11 @@ const FOLLOW_UP: &str = "Une feuille d'émargement est signée par demi-journée
 const SANCTION: &str = "À l'issue de la formation, l'organisme délivre à chaque stagiaire une attestation de fin de formation \
      (objectifs, nature, durée, résultats de l'évaluation des acquis) et adresse au client le certificat de réalisation.";
 
-fn lines(text: &str) -> Vec<String> {
+pub(crate) fn lines(text: &str) -> Vec<String> {
     text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
 }
 
-fn some(text: &str) -> Option<String> {
+pub(crate) fn some(text: &str) -> Option<String> {
     let t = text.trim();
     (!t.is_empty()).then(|| t.to_owned())
 }
@@ -82,7 +82,7 @@ pub fn price(price: &AgreementPrice) -> docs::Price {
 }
 
 /// A planned day as documents print it; names come from the stored day when there is one.
-fn day(session: &SessionDetail, planned: &PlannedDay, stored: Option<&DayDetail>, trainer_names: &dyn Fn(i64) -> String) -> docs::PlannedDay {
+pub(crate) fn day(session: &SessionDetail, planned: &PlannedDay, stored: Option<&DayDetail>, trainer_names: &dyn Fn(i64) -> String) -> docs::PlannedDay {
     let module = planned.module.map(|m| match session.modules.get(m as usize - 1) {
         Some(title) => format!("Module {m} : {title}"),
         None => format!("Module {m}"),

@@ -354,7 +354,7 @@ pub(super) fn status_notice(status: AgreementStatus) -> &'static str {
 }
 
 /// A PDF download, named after its document.
-pub(super) fn pdf_response(bytes: Vec<u8>, filename: &str) -> Response {
+pub(crate) fn pdf_response(bytes: Vec<u8>, filename: &str) -> Response {
     (
         StatusCode::OK,
         [

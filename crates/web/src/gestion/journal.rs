@@ -107,6 +107,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("accept_offer", "Place acceptée"),
     ("waitlist_move", "Liste d'attente réordonnée"),
     ("confirm", "Session confirmée"),
+    ("convocation", "Convocation envoyée"),
     ("confirm_address", "Adresse confirmée (inscription en ligne)"),
 ];
 

@@ -11,6 +11,7 @@ pub mod categories;
 pub mod client;
 pub mod clients;
 pub mod conventions;
+pub mod convocation_documents;
 pub mod dashboard;
 pub mod editor;
 pub mod editor_form;

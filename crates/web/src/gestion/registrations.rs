@@ -32,6 +32,8 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
         "rang" => "Liste d'attente réordonnée.",
         "acceptee" => "Place acceptée : la personne est inscrite.",
         "confirmee" => "Session confirmée : elle aura lieu.",
+        "convocation" => "Convocation mise en file d'envoi.",
+        "convocations" => "Convocations mises en file d'envoi : leur remise s'affiche ci-dessous au fil de l'envoi.",
         _ => return None,
     })
 }
@@ -69,6 +71,9 @@ pub struct DayOption {
 
 pub struct RegistrationView {
     pub row: RegistrationRow,
+    /// « envoyée le 3 mars 2031 à 10 h 00 (remise) », '' when none was sent.
+    pub convocation: String,
+    pub convocable: bool,
     pub name: String,
     pub status: String,
     pub days: String,
@@ -99,6 +104,9 @@ struct RegistrationsPage {
     /// A refused cancellation or reordering: which registration, and why.
     row_error: Option<(i64, String)>,
     decision: Decision,
+    /// « 12 envoyées : 10 remises, 2 en file d'envoi » and how many inscrits have none yet.
+    convocations: String,
+    to_convoke: usize,
 }
 
 impl RegistrationsPage {
@@ -123,6 +131,8 @@ fn view(session: &SessionDetail, row: RegistrationRow) -> RegistrationView {
         DayChoice::Some(ids) => ids.iter().filter_map(|d| day_label(session, *d)).map(|d| d.format("%d/%m/%Y").to_string()).collect::<Vec<_>>().join(", "),
     };
     RegistrationView {
+        convocation: String::new(),
+        convocable: row.status == RegistrationStatus::Confirmed && !row.email.is_empty(),
         name: format!("{} {}", row.last_name.to_uppercase(), row.first_name),
         bpf: BpfTraineeType::parse(&row.bpf_type).map_or("", BpfTraineeType::label),
         waiting: row.status == RegistrationStatus::Waitlisted,
@@ -153,6 +163,14 @@ async fn page(state: &AppState, user: &User, session: SessionDetail, ok: Option<
     let confirmed = rows.iter().filter(|r| r.status == RegistrationStatus::Confirmed).count();
     let waiting = rows.iter().filter(|r| r.status == RegistrationStatus::Waitlisted).count();
     let (threshold, confirmed_on) = state.store.session_decision(session.id).await?;
+    let sent = state.store.session_convocations(session.id).await?;
+    let mut registrations: Vec<RegistrationView> = rows.into_iter().map(|r| view(&session, r)).collect();
+    for v in &mut registrations {
+        if let Some(last) = sent.iter().rev().find(|c| c.registration_id == v.row.id) {
+            v.convocation = format!("envoyée le {} ({})", crate::offer_mail::until(last.sent_at), delivery_label(last.delivery));
+        }
+    }
+    let to_convoke = registrations.iter().filter(|v| v.convocable && v.convocation.is_empty()).count();
     let decision = decision(threshold, confirmed_on, session.days.first().map(|d| d.day.date), crate::site::today());
     let mut frame = Frame::new(state, user, format!("Inscriptions — session n° {}", session.id), "sessions");
     frame.notice = notice(ok);
@@ -177,7 +195,9 @@ async fn page(state: &AppState, user: &User, session: SessionDetail, ok: Option<
             Some(n) => format!("{n} place{} libre{}", if n > 1 { "s" } else { "" }, if n > 1 { "s" } else { "" }),
             None => "pas de limite fixée".into(),
         },
-        registrations: rows.into_iter().map(|r| view(&session, r)).collect(),
+        registrations,
+        convocations: convocations_summary(&sent),
+        to_convoke,
         days,
         bpf_types: BpfTraineeType::ALL,
         form: typed.form,
@@ -431,4 +451,100 @@ pub async fn export_xlsx(State(state): State<AppState>, PathId(id): PathId) -> R
         Ok(Err(e)) => internal(&state, e.into()),
         Err(e) => internal(&state, e.into()),
     }
+}
+
+// --- Convocations ---
+
+/// Where a convocation's message stands, in the words of the registrations page.
+fn delivery_label(status: forma_store::MailStatus) -> &'static str {
+    match status {
+        forma_store::MailStatus::Pending => "en file d'envoi",
+        forma_store::MailStatus::Sending => "en cours d'envoi",
+        forma_store::MailStatus::Sent => "remise",
+        forma_store::MailStatus::Dead => "échec d'envoi",
+    }
+}
+
+/// « 12 envois : 10 remises, 2 en file d'envoi ».
+fn convocations_summary(sent: &[forma_store::ConvocationSent]) -> String {
+    if sent.is_empty() {
+        return "aucune envoyée".into();
+    }
+    let mut counts: Vec<(&'static str, usize)> = Vec::new();
+    for c in sent {
+        let label = delivery_label(c.delivery);
+        match counts.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((label, 1)),
+        }
+    }
+    let parts: Vec<String> = counts
+        .iter()
+        .map(|(l, n)| match (*l, *n > 1) {
+            ("remise", true) => format!("{n} remises"),
+            ("échec d'envoi", true) => format!("{n} échecs d'envoi"),
+            _ => format!("{n} {l}"),
+        })
+        .collect();
+    format!("{} envoi{} : {}", sent.len(), if sent.len() > 1 { "s" } else { "" }, parts.join(", "))
+}
+
+/// Queues one trainee's convocation with a fresh personal link.
+async fn convoke(state: &AppState, session: &SessionDetail, row: &RegistrationRow, actor: &str) -> Result<(), StoreError> {
+    let token = new_token();
+    let expires = chrono::Utc::now() + chrono::Duration::days(CONVOCATION_LINK_DAYS);
+    let link = state.config.absolute_url(&format!("/inscription/{token}"));
+    let dates = session.days.iter().filter(|d| row.days.covers(d.id)).map(|d| forma_domain::french_date::long_date(d.day.date)).collect::<Vec<_>>().join(", ");
+    let training = format!("{}, {dates}", session.program_title);
+    let name = format!("{} {}", row.first_name, row.last_name);
+    let mail = forma_mail::messages::convocation(&state.organisation_name(), &row.email, &name, &training, &link, &crate::offer_mail::until(expires));
+    let link = forma_store::RegistrationLink { token_hash: crate::auth::token::hash_token(&token), expires_at: expires };
+    state.store.send_convocation(row.id, &link, &mail, actor).await.map(|_| ())
+}
+
+/// How long a convocation's personal link works: the session, its evaluations and certificates.
+const CONVOCATION_LINK_DAYS: i64 = 365;
+
+/// Sends (or sends again) one trainee's convocation.
+pub async fn send_convocation(State(state): State<AppState>, current: CurrentUser, PathId(id): PathId) -> Response {
+    let Some(user) = current.user() else { return not_found(&state) };
+    let session = match session_of(&state, id).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let row = match state.store.session_registrations(session.id).await {
+        Ok(rows) => rows.into_iter().find(|r| r.id == id),
+        Err(e) => return internal(&state, e.into()),
+    };
+    let Some(row) = row.filter(|r| !r.email.is_empty()) else {
+        return refused(&state, user, session, Typed::blank(), FieldErrors::default(), Some((id, "Sans adresse e-mail, la convocation se remet en main propre.".into()))).await;
+    };
+    match convoke(&state, &session, &row, &current.actor()).await {
+        Ok(()) => {
+            state.mail_wake.notify_one();
+            done(&format!("/gestion/sessions/{}/inscriptions", session.id), "convocation")
+        }
+        Err(StoreError::Conflict(m)) => refused(&state, user, session, Typed::blank(), FieldErrors::default(), Some((id, m))).await,
+        Err(e) => internal(&state, e.into()),
+    }
+}
+
+/// Sends their convocation to every registered trainee who has an address and none yet.
+pub async fn send_convocations(State(state): State<AppState>, current: CurrentUser, PathId(id): PathId) -> Response {
+    let Some(_) = current.user() else { return not_found(&state) };
+    let session = match load(&state, id).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let (rows, sent) = match (state.store.session_registrations(id).await, state.store.session_convocations(id).await) {
+        (Ok(r), Ok(s)) => (r, s),
+        (Err(e), _) | (_, Err(e)) => return internal(&state, e.into()),
+    };
+    for row in rows.iter().filter(|r| r.status == RegistrationStatus::Confirmed && !r.email.is_empty() && !sent.iter().any(|c| c.registration_id == r.id)) {
+        if let Err(e) = convoke(&state, &session, row, &current.actor()).await {
+            return internal(&state, e.into());
+        }
+    }
+    state.mail_wake.notify_one();
+    done(&format!("/gestion/sessions/{id}/inscriptions"), "convocations")
 }

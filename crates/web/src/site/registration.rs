@@ -291,3 +291,21 @@ pub async fn leave(State(state): State<AppState>, Path(token): Path<String>) -> 
 pub async fn cancel(State(state): State<AppState>, Path(token): Path<String>, Form(form): Form<ReasonForm>) -> Response {
     act(&state, &token, "annuler", &form.motif).await
 }
+
+/// The trainee's convocation, from their personal link (registered trainees only).
+pub async fn convocation_pdf(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    let row = match state.store.registration_by_link(&hash_token(&token)).await {
+        Ok(Some(r)) if r.status == RegistrationStatus::Confirmed => r,
+        Ok(_) => return private(respond::<LinkPage>(&state, Err(SiteError::NotFound))),
+        Err(e) => return private(respond::<LinkPage>(&state, Err(SiteError::Internal(e.into())))),
+    };
+    let personal = state.config.absolute_url(&format!("/inscription/{token}"));
+    match crate::gestion::convocation_documents::convocation_pdf(&state, &row, &personal).await {
+        Ok(bytes) => {
+            let mut r = crate::gestion::conventions::pdf_response(bytes, &format!("convocation-session-{}.pdf", row.session_id));
+            r.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+            r
+        }
+        Err(e) => private(respond::<LinkPage>(&state, Err(SiteError::Internal(e.into())))),
+    }
+}
