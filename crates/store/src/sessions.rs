@@ -16,6 +16,8 @@ pub struct SessionSummary {
     pub program_slug: String,
     pub program_title: String,
     pub kind: ProgramKind,
+    /// The client of an INTRA session.
+    pub client_id: Option<i64>,
     pub capacity: Option<u32>,
     /// Seats still open on its fullest day (`None`: no limit set).
     pub seats_left: Option<u32>,
@@ -97,6 +99,7 @@ pub struct SessionRow {
 struct UpcomingDay {
     id: i64,
     kind: String,
+    client_id: Option<i64>,
     capacity: Option<i64>,
     slug: String,
     title: String,
@@ -547,7 +550,7 @@ impl Store {
     ) -> Result<Vec<SessionSummary>, StoreError> {
         let rows: Vec<UpcomingDay> = on_pool!(self, pool => {
             sqlx::query_as::<_, UpcomingDay>(
-                "SELECT s.id, s.kind, s.capacity, p.slug, p.title, d.day_date, d.start_time, d.end_time, d.place \
+                "SELECT s.id, s.kind, s.client_id, s.capacity, p.slug, p.title, d.day_date, d.start_time, d.end_time, d.place \
                  FROM sessions s JOIN programs p ON p.id = s.program_id JOIN session_days d ON d.session_id = s.id \
                  WHERE p.status = 'published' AND s.status = 'planned' AND ($2 IS NULL OR p.slug = $2) AND ($3 = FALSE OR s.kind = 'INTER') \
                  AND s.id IN (SELECT session_id FROM session_days GROUP BY session_id HAVING MIN(day_date) >= $1) \
@@ -571,6 +574,7 @@ impl Store {
                         program_slug: row.slug,
                         program_title: row.title,
                         kind: ProgramKind::parse(&row.kind).unwrap_or(ProgramKind::Inter),
+                        client_id: row.client_id,
                         capacity,
                         seats_left: capacity,
                         days: vec![day],

@@ -2,4 +2,5 @@
 
 pub mod login;
 pub mod password;
+pub mod client_registrations;
 pub mod spaces;

@@ -65,13 +65,3 @@ pub async fn trainer_space(State(state): State<AppState>, current: CurrentUser) 
     let heading = format!("Espace formateur — {}", user.name);
     space(&state, user, heading, "Votre espace formateur réunit vos journées d'animation, les feuilles d'émargement et les bilans de session.")
 }
-
-pub async fn client_space(State(state): State<AppState>, current: CurrentUser, PathId(client): PathId) -> Response {
-    let Some(user) = current.0 else { return not_found(&state) };
-    let found = match state.store.client(client).await {
-        Ok(c) => c,
-        Err(e) => return internal(&state, e.into()),
-    };
-    let Some(found) = found else { return not_found(&state) };
-    space(&state, user, format!("Espace client — {}", found.name), "L'espace client réunit vos demandes de formation, vos conventions et le suivi de vos agents.")
-}

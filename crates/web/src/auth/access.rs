@@ -85,6 +85,9 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/mon-espace", Roles(&[Role::Stagiaire])),
     ("GET", "/espace-formateur", Roles(&[Role::Formateur])),
     ("GET", "/espace-client/{client}", ClientSpace),
+    ("GET", "/espace-client/{client}/sessions/{id}", ClientSpace),
+    ("POST", "/espace-client/{client}/sessions/{id}/inscriptions", ClientSpace),
+    ("POST", "/espace-client/{client}/inscriptions/{id}/annuler", ClientSpace),
     // Back-office.
     ("GET", "/gestion", Roles(STAFF)),
     ("GET", "/gestion/programmes", Roles(STAFF)),
@@ -231,7 +234,8 @@ pub async fn authorize(State(state): State<AppState>, request: Request, next: Ne
         ClientSpace => match &user {
             Some(u) if u.role.is_staff() => true,
             Some(u) if u.role == forma_domain::account::Role::Client => {
-                let wanted = request.uri().path().rsplit('/').next().and_then(|id| id.parse::<i64>().ok());
+                // The client is the segment after `/espace-client/`, whatever follows it.
+                let wanted = request.uri().path().strip_prefix("/espace-client/").and_then(|rest| rest.split('/').next()).and_then(|id| id.parse::<i64>().ok());
                 if wanted.is_none() || u.client_id != wanted {
                     return error_page(StatusCode::NOT_FOUND, &state.organisation_name());
                 }

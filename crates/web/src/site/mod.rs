@@ -10,7 +10,7 @@ mod search;
 mod sessions;
 mod sheet;
 mod sheet_view;
-mod views;
+pub(crate) mod views;
 
 pub use accessibility::accessibility;
 pub use catalogue::catalogue;

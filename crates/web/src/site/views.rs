@@ -117,6 +117,7 @@ mod tests {
             program_slug: "x".into(),
             program_title: "X".into(),
             kind: ProgramKind::Inter,
+            client_id: None,
             capacity: Some(12),
             seats_left: Some(12),
             days: dates
