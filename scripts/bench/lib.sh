@@ -250,7 +250,7 @@ def record(marker, title, script, lines):
         f"- **Date**: {r['datetime']}",
         f"- **Commit**: `{r['commit']}`",
         f"- **Machine**: {r['nproc']} cores (`nproc`), {r['cpu']}, {r['mem_gb']} GiB RAM, {r['os']}, Linux {r['kernel']}; "
-        f"load average {r['loadavg_before']} before the wrk runs, {r['loadavg_after']} after",
+        f"load average {r['loadavg_before']} before {r.get('loadavg_what', 'the wrk runs')}, {r['loadavg_after']} after",
     ] + lines + [end])
 
     try:

@@ -7,8 +7,10 @@ loaded and scanned by the calendars and by the conflict check of any session who
 last days frame it. The programs are the published INTER sheets, in turn.
 
 Prints one JSON object: sessions and days created, seconds taken (sequential requests, each
-checked for conflicts by the server before it is written), warnings returned, and how many of
-the days created fall between the first and last day of --window-session (read through the API).
+checked for conflicts by the server before it is written), warnings returned, how many of the
+days created fall between the first and last day of --window-session (read through the API), and
+the new sessions' numbers. Also used by the registration burst (scripts/bench/registration-burst.sh)
+with --capacity and --last-day-max, so that some days have a lower limit than their session.
 """
 
 import argparse
@@ -55,6 +57,9 @@ def main():
     ap.add_argument("--first", type=dt.date.fromisoformat, required=True, help="first day of the period")
     ap.add_argument("--last", type=dt.date.fromisoformat, required=True, help="last day of the period")
     ap.add_argument("--window-session", type=int, help="count the days created between this session's first and last days")
+    ap.add_argument("--capacity", type=int, default=12, help="places of each session")
+    ap.add_argument("--last-day-max", type=int,
+                    help="head-count 1 to N on the last day of every other session (the 2nd, 4th…): a day limit below the session's")
     a = ap.parse_args()
 
     status, listing = call("GET", f"{a.url}/api/v1/programs?kind=INTER&per_page=100")
@@ -66,7 +71,7 @@ def main():
     if len(days) < a.days:
         sys.exit("the period holds fewer working days than one session needs")
     starts = len(days) - a.days + 1
-    created_days, warnings = [], 0
+    created_days, warnings, ids = [], 0, []
     began = time.monotonic()
     for k in range(a.count):
         i = k * starts // a.count if a.count else 0
@@ -74,14 +79,17 @@ def main():
         body = {
             "program": slugs[k % len(slugs)],
             "kind": "INTER",
-            "capacity": 12,
+            "capacity": a.capacity,
             "days": [{"date": d.isoformat(), "title": f"Journée {j + 1}", "place": f"Salle d'essai {k % 17 + 1}, Moulins"}
                      for j, d in enumerate(dates)],
         }
+        if a.last_day_max and k % 2 == 1:
+            body["days"][-1].update(headcount_min=1, headcount_max=a.last_day_max)
         status, answer = call("POST", f"{a.url}/api/v1/sessions", a.token, body)
         if status != 201:
             sys.exit(f"POST /api/v1/sessions answered {status} for session {k + 1}: {answer}")
         warnings += len(answer.get("warnings", []))
+        ids.append(answer["id"])
         created_days.extend(dates)
     seconds = time.monotonic() - began
 
@@ -103,6 +111,7 @@ def main():
         "first": min(created_days).isoformat() if created_days else None,
         "last": max(created_days).isoformat() if created_days else None,
         "in_window": in_window,
+        "ids": ids,
     }))
 
 
