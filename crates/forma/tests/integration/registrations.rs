@@ -455,3 +455,56 @@ async fn convocations_go_out_by_mail_are_logged_and_their_pdf_downloads() {
     }
     forma_store::testing::cleanup(&urls).await;
 }
+
+#[tokio::test]
+async fn a_client_contact_registers_and_sees_only_their_own_agents() {
+    on_each_backend(|app| async move {
+        let (id, _) = session(&app, 10, 10).await;
+        let store = app.store().await;
+        let (a, b) = (store.create_client("Caf Espace A", "test").await.unwrap(), store.create_client("Caf Espace B", "test").await.unwrap());
+        store.close().await;
+        app.account("contact-a@test.forma.test", Role::Client, Some(a)).await;
+        app.account("contact-b@test.forma.test", Role::Client, Some(b)).await;
+        let (ca, cb) = (app.signed_in("contact-a@test.forma.test").await, app.signed_in("contact-b@test.forma.test").await);
+
+        let space = get_page(&app, &ca, &format!("/espace-client/{a}")).await;
+        assert!(space.contains(&format!("href=\"/espace-client/{a}/sessions/{id}\"")), "the INTER session is open to the client's agents");
+        let page_path = format!("/espace-client/{a}/sessions/{id}");
+        let page = get_page(&app, &ca, &page_path).await;
+        assert!(page.contains("Aucun de vos agents n'est inscrit à cette session."));
+        let form = format!("action=\"/espace-client/{a}/sessions/{id}/inscriptions\"");
+        let post_path = format!("/espace-client/{a}/sessions/{id}/inscriptions");
+        let r = post_form(&app, &ca, &post_path, with(&submit_form(&page, &form), &[("first_name", "Anne"), ("last_name", "")])).await;
+        assert_eq!(r.status(), 422);
+        let html = crate::helpers::unescaped(r).await;
+        assert!(html.contains("id=\"err-agent-last_name\">Indiquez le nom.") && html.contains("value=\"Anne\""));
+        let r = post_form(&app, &ca, &post_path, with(&submit_form(&page, &form), &[("first_name", "Anne"), ("last_name", "Agent"), ("email", "anne.agent@caf-a.test"), ("job_role", "Gestionnaire conseil")])).await;
+        assert_eq!(location(&r), format!("{page_path}?ok=inscrit"));
+        let page = get_page(&app, &ca, &page_path).await;
+        assert!(page.contains("AGENT Anne") && page.contains("inscrit"));
+
+        // The other client sees nothing of it, and cannot cancel it.
+        let other = get_page(&app, &cb, &format!("/espace-client/{b}/sessions/{id}")).await;
+        assert!(!other.contains("AGENT Anne") && other.contains("Aucun de vos agents"));
+        let store = app.store().await;
+        let rows = store.session_registrations(id).await.unwrap();
+        assert_eq!((rows.len(), rows[0].client_id, rows[0].employer.as_str()), (1, Some(a), "Caf Espace A"), "the employer is the client");
+        let rid = rows[0].id;
+        let r = post_form(&app, &cb, &format!("/espace-client/{b}/inscriptions/{rid}/annuler"), "motif=Pirate".into()).await;
+        assert_eq!(r.status(), 404);
+        let r = post_form(&app, &cb, &format!("/espace-client/{a}/inscriptions/{rid}/annuler"), "motif=Pirate".into()).await;
+        assert_eq!(r.status(), 404, "another client's space is not revealed");
+        assert_eq!(store.session_registrations(id).await.unwrap()[0].status, RegistrationStatus::Confirmed);
+
+        // Its own contact cancels it, with a reason.
+        let r = post_form(&app, &ca, &format!("/espace-client/{a}/inscriptions/{rid}/annuler"), "motif=".into()).await;
+        assert_eq!(r.status(), 422);
+        let r = post_form(&app, &ca, &format!("/espace-client/{a}/inscriptions/{rid}/annuler"), "motif=Cong%C3%A9s".into()).await;
+        assert_eq!(location(&r), format!("{page_path}?ok=annulee"));
+        assert_eq!(store.session_registrations(id).await.unwrap()[0].status, RegistrationStatus::Cancelled);
+        let journal = store.audit_events(Some("registration"), 50).await.unwrap();
+        assert!(journal.iter().any(|e| e.action == "cancel" && e.actor == "contact-a@test.forma.test"));
+        store.close().await;
+    })
+    .await;
+}

@@ -11,7 +11,7 @@ use super::password::invalid_link;
 use crate::auth::CurrentUser;
 use crate::auth::session;
 use crate::auth::token::hash_token;
-use crate::gestion::layout::{PathId, internal, not_found, render};
+use crate::gestion::layout::{internal, not_found, render};
 use crate::site::layout::Layout;
 use crate::state::AppState;
 
