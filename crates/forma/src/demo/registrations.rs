@@ -1,15 +1,11 @@
 //! Demo registrations: agents registered to the coming INTRA action, one INTER session full with
 //! its waiting list (a cancellation has just offered a seat to the first in line), and a public
-//! registration still waiting for its address to be confirmed; the INTRA agents have their
-//! convocations sent (queued: the demo has no mail server, the log shows them « en file d'envoi »).
+//! registration still waiting for its address to be confirmed.
 
 use chrono::NaiveDate;
 use forma_domain::ProgramKind;
 use forma_domain::registration::{BpfTraineeType, DayChoice, TraineeInput};
-use forma_store::{NewRegistration, NoOfferMail, RegistrationLink, RegistrationOrigin, Store};
-
-/// The demo organisation's name, as its settings hold it.
-const ORGANISATION: &str = "EGOC";
+use forma_store::{NewRegistration, NoOfferMail, RegistrationOrigin, Store};
 
 const ACTOR: &str = "demo";
 
@@ -47,19 +43,11 @@ pub async fn load(store: &Store, today: NaiveDate) -> anyhow::Result<()> {
             return Ok(());
         }
     }
-    // The coming INTRA action: its client's agents, convoked.
+    // The coming INTRA action: its client's agents.
     if let Some(intra) = upcoming.iter().find(|s| s.kind == ProgramKind::Intra) {
         let client = store.session(intra.id).await?.and_then(|d| d.client_id);
         for n in 0..10 {
-            let agent = person(n, "CAF du Puy-de-Dôme", "Agent d'accueil");
-            let id = register(store, intra.id, client, &agent, RegistrationOrigin::BackOffice).await?;
-            let token = forma_web::auth::token::new_token();
-            let expires = chrono::Utc::now() + chrono::Duration::days(365);
-            let link = format!("http://127.0.0.1:8080/inscription/{token}");
-            let name = format!("{} {}", agent.first_name, agent.last_name);
-            let mail = forma_mail::messages::convocation(ORGANISATION, &agent.email, &name, &intra.program_title, &link, &forma_web::auth::invitation::until(expires));
-            let link = RegistrationLink { token_hash: forma_web::auth::token::hash_token(&token), expires_at: expires };
-            store.send_convocation(id, &link, &mail, ACTOR).await?;
+            register(store, intra.id, client, &person(n, "CAF du Puy-de-Dôme", "Agent d'accueil"), RegistrationOrigin::BackOffice).await?;
         }
     }
     // The first INTER session with a limit: full, three waiting, then one cancels.
