@@ -48,6 +48,23 @@ fn body(fields: &[(String, String)], key: &str) -> String {
     s.finish()
 }
 
+/// Registers person `n` through the back-office form of `path`, with some fields changed;
+/// returns where the answer redirects.
+async fn register_by_form(app: &TestApp, client: &reqwest::Client, path: &str, n: usize, changes: &[(&str, &str)]) -> String {
+    let page = get_page(app, client, path).await;
+    let mut fields: Vec<(String, String)> = person(n).into();
+    for (name, value) in changes {
+        match fields.iter_mut().find(|(k, _)| k == name) {
+            Some(field) => field.1 = (*value).to_owned(),
+            None => fields.push(((*name).to_owned(), (*value).to_owned())),
+        }
+    }
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = post_form(app, client, path, with(&submit_form(&page, &format!("action=\"{path}\"")), &fields)).await;
+    assert_eq!(r.status(), 303, "person {n}");
+    location(&r)
+}
+
 #[tokio::test]
 async fn two_hundred_at_once_for_twenty_places() {
     on_each_backend(|app| async move {
@@ -142,15 +159,9 @@ async fn a_freed_seat_is_offered_first_eligible_first_and_lapses_to_the_next() {
         let register = |n: usize, days: Option<i64>| {
             let (app, client, path) = (&app, &client, &path);
             async move {
-                let page = get_page(app, client, path).await;
-                let mut changes: Vec<(String, String)> = person(n).into();
-                if let Some(d) = days {
-                    changes.push(("jours".into(), "choisis".into()));
-                    changes.push(("journees".into(), d.to_string()));
-                }
-                let changes: Vec<(&str, &str)> = changes.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-                let r = post_form(app, client, path, with(&submit_form(&page, &format!("action=\"{path}\"")), &changes)).await;
-                location(&r)
+                let day = days.map(|d| d.to_string()).unwrap_or_default();
+                let changes: &[(&str, &str)] = if days.is_some() { &[("jours", "choisis"), ("journees", &day)] } else { &[] };
+                register_by_form(app, client, path, n, changes).await
             }
         };
         assert!(register(1, None).await.ends_with("ok=inscrit"), "both days");
@@ -321,11 +332,7 @@ async fn the_minimum_head_count_calls_for_a_decision_shown_in_the_planning() {
         let page = get_page(&app, &client, &path).await;
         assert!(page.contains("0 inscrit pour 3 au minimum ; décision (confirmer ou annuler) au plus tard le 28 avril 2031"), "the decision date: 14 days before");
         for n in 0..3 {
-            let page = get_page(&app, &client, &path).await;
-            let fields: Vec<(String, String)> = person(60 + n).into();
-            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            let r = post_form(&app, &client, &path, with(&submit_form(&page, &format!("action=\"{path}\"")), &fields)).await;
-            assert_eq!(r.status(), 303);
+            register_by_form(&app, &client, &path, 60 + n, &[]).await;
         }
         let list = get_page(&app, &client, "/gestion/sessions").await;
         assert!(list.contains("seuil atteint : 3 inscrits pour 3 au minimum"), "the planning shows it");
@@ -350,11 +357,7 @@ async fn registration_lists_export_as_csv_and_xlsx() {
         let client = app.signed_in("export@test.forma.test").await;
         let path = format!("/gestion/sessions/{id}/inscriptions");
         for n in [70, 71] {
-            let page = get_page(&app, &client, &path).await;
-            let mut fields: Vec<(String, String)> = person(n).into();
-            fields[3].1 = "=HYPERLINK(\"x\"); Cabinet".into();
-            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            assert_eq!(post_form(&app, &client, &path, with(&submit_form(&page, &format!("action=\"{path}\"")), &fields)).await.status(), 303);
+            register_by_form(&app, &client, &path, n, &[("employer", "=HYPERLINK(\"x\"); Cabinet")]).await;
         }
         let page = get_page(&app, &client, &path).await;
         assert!(page.contains(&format!("href=\"{path}.csv\"")) && page.contains(&format!("href=\"{path}.xlsx\"")));
@@ -402,11 +405,7 @@ async fn convocations_go_out_by_mail_are_logged_and_their_pdf_downloads() {
         let path = format!("/gestion/sessions/{id}/inscriptions");
         // Two registered (one without an address), one waiting.
         for (n, email) in [(80, format!("convoque-{tag}@caf03.test")), (81, String::new()), (82, format!("attente-{tag}@caf03.test"))] {
-            let page = get_page(&app, &client, &path).await;
-            let mut fields: Vec<(String, String)> = person(n).into();
-            fields[2].1 = email;
-            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            assert_eq!(post_form(&app, &client, &path, with(&submit_form(&page, &format!("action=\"{path}\"")), &fields)).await.status(), 303);
+            register_by_form(&app, &client, &path, n, &[("email", &email)]).await;
         }
         let page = get_page(&app, &client, &path).await;
         assert!(page.contains("aucune envoyée. 1 inscrit avec une adresse e-mail n'a pas encore reçu la sienne.") && page.contains("Envoyer les convocations (1)"));
