@@ -2,6 +2,7 @@
 //! that act on them. No I/O here: everything is unit- and property-testable.
 
 pub mod access_delay;
+pub mod accommodation;
 pub mod account;
 pub mod agreement;
 pub mod agreement_number;

@@ -186,6 +186,63 @@ pub fn seat_offer(org: &str, recipient_email: &str, recipient_name: &str, traini
     compose(&m, &SeatOfferText { m: &m }, &SeatOfferHtml { m: &m })
 }
 
+/// What the accommodation messages are made of: they carry no personal link, and never the
+/// need itself (health details stay in the back-office).
+struct Accommodation<'a> {
+    subject: &'a str,
+    org: &'a str,
+    name: &'a str,
+    training: &'a str,
+    /// The back-office page of the request (to the référent).
+    link: &'a str,
+    /// The trainee's name and what the trainer must know (to the trainer).
+    trainee: &'a str,
+    note: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "accommodation_received.txt")]
+struct AccommodationReceivedText<'a> {
+    m: &'a Accommodation<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "accommodation_received.html")]
+struct AccommodationReceivedHtml<'a> {
+    m: &'a Accommodation<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "accommodation_communicated.txt")]
+struct AccommodationCommunicatedText<'a> {
+    m: &'a Accommodation<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "accommodation_communicated.html")]
+struct AccommodationCommunicatedHtml<'a> {
+    m: &'a Accommodation<'a>,
+}
+
+fn compose_accommodation(recipient: &str, m: &Accommodation<'_>, text: &impl Template, html: &impl Template) -> OutgoingMail {
+    let render = |t: &dyn askama::DynTemplate| t.dyn_render().expect("a message template renders");
+    OutgoingMail { recipient: recipient.to_owned(), subject: m.subject.to_owned(), text: render(text), html: render(html) }
+}
+
+/// Tells the référent handicap that an accommodation request arrived, with the link to its
+/// back-office page: nothing of the request itself, nor who made it.
+pub fn accommodation_received(org: &str, recipient_email: &str, recipient_name: &str, training: &str, link: &str) -> OutgoingMail {
+    let m = Accommodation { subject: "Nouvelle demande d'aménagement", org, name: recipient_name, training, link, trainee: "", note: "" };
+    compose_accommodation(recipient_email, &m, &AccommodationReceivedText { m: &m }, &AccommodationReceivedHtml { m: &m })
+}
+
+/// Tells a trainer the accommodation decided for a trainee: the communicated note only (written
+/// without health details), never the need.
+pub fn accommodation_communicated(org: &str, recipient_email: &str, recipient_name: &str, training: &str, trainee: &str, note: &str) -> OutgoingMail {
+    let m = Accommodation { subject: "Aménagement à prévoir pour une formation", org, name: recipient_name, training, link: "", trainee, note };
+    compose_accommodation(recipient_email, &m, &AccommodationCommunicatedText { m: &m }, &AccommodationCommunicatedHtml { m: &m })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,5 +308,16 @@ mod tests {
             assert!(!mail.html.contains("<b>"), "{}", mail.html);
             assert!(mail.html.contains("Zoé &#60;b&#62;O&#39;Brien&#60;/b&#62; &#38; &#34;Cie&#34;"), "{}", mail.html);
         }
+    }
+    #[test]
+    fn accommodation_messages_carry_no_request_text() {
+        let mail = accommodation_received("EGOC", "referent@example.org", "Marie Curie", "Acculturation CTG, le 8 avril 2031", "https://f.example/gestion/amenagements/3");
+        assert_eq!(mail.recipient, "referent@example.org");
+        for part in [&mail.text, &mail.html] {
+            assert!(part.contains("https://f.example/gestion/amenagements/3") && part.contains("Bonjour Marie Curie,") && part.contains("n'en reprend pas le contenu"), "{part}");
+        }
+        let mail = accommodation_communicated("EGOC", "f@example.org", "Paul <Formateur>", "CTG", "Jeanne Dupont", "Salle de plain-pied & pauses");
+        assert!(mail.text.contains("Salle de plain-pied & pauses") && mail.text.contains("Jeanne Dupont") && mail.text.contains("Bonjour Paul <Formateur>,"), "{}", mail.text);
+        assert!(mail.html.contains("Salle de plain-pied &#38; pauses") && !mail.html.contains("<Formateur>"), "{}", mail.html);
     }
 }

@@ -5,6 +5,7 @@
 //! body once per backend so that each gets its own typed pool. Every write runs in a transaction
 //! that also appends to the audit log.
 
+mod accommodations;
 mod accounts;
 mod agreements;
 mod bookings;
@@ -30,6 +31,7 @@ mod venues;
 #[doc(hidden)]
 pub mod testing;
 
+pub use accommodations::{AccommodationRequest, AccommodationSummary};
 pub use accounts::{Client, FailureCount, LinkPurpose, LinkSummary, NewLink, NewUser, User};
 pub use api_tokens::ApiToken;
 pub use audit::{AuditEvent, AuditFilter, AuditPage};

@@ -16,7 +16,7 @@ use crate::error::{ApiError, error_page};
 use crate::state::AppState;
 use crate::auth::{access, session};
 use crate::gestion::{
-    amendments, calendar, calendar_feeds, categories, client, clients, conventions, dashboard, editor, journal, organisation, outbox, programs, registrations, requests, sessions, tokens, trainer,
+    accommodations, amendments, calendar, calendar_feeds, categories, client, clients, conventions, dashboard, editor, journal, organisation, outbox, programs, registrations, requests, sessions, tokens, trainer,
     trainer_documents, trainers, users, venue, venues, versions,
 };
 use crate::{account, api, security, site};
@@ -61,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .route("/inscription/{token}/refuser", post(site::registration::decline))
         .route("/inscription/{token}/quitter", post(site::registration::leave))
         .route("/inscription/{token}/annuler", post(site::registration::cancel))
+        .route("/inscription/{token}/amenagement", post(site::registration::ask_accommodation))
         .route("/recherche", get(site::search))
         .route("/accessibilite", get(site::accessibility))
         .route("/healthz", get(healthz))
@@ -140,6 +141,9 @@ pub fn router(state: AppState) -> Router {
         .route("/gestion/inscriptions/{id}/accepter", post(registrations::accept))
         .route("/gestion/inscriptions/{id}/convocation", post(registrations::send_convocation))
         .route("/gestion/sessions/{id}/convocations", post(registrations::send_convocations))
+        .route("/gestion/amenagements", get(accommodations::list))
+        .route("/gestion/amenagements/{id}", get(accommodations::show))
+        .route("/gestion/amenagements/{id}/statut", post(accommodations::advance))
         .route("/gestion/demandes", get(requests::list).post(requests::create))
         .route("/gestion/demandes/{id}", get(requests::show))
         .route("/gestion/demandes/{id}/reponse", post(requests::answer))

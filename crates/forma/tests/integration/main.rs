@@ -1,6 +1,7 @@
 //! Integration tests: the real server on a free port against a fresh database (SQLite, and
 //! PostgreSQL when FORMA_TEST_POSTGRES_URL is set), and the real `forma` binary.
 
+mod accommodations;
 mod accounts;
 mod api;
 mod api_planning;

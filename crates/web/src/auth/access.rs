@@ -60,6 +60,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/inscription/{token}/refuser", Public),
     ("POST", "/inscription/{token}/quitter", Public),
     ("POST", "/inscription/{token}/annuler", Public),
+    ("POST", "/inscription/{token}/amenagement", Public),
     ("GET", "/recherche", Public),
     ("GET", "/accessibilite", Public),
     ("GET", "/healthz", Public),
@@ -171,6 +172,10 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/gestion/inscriptions/{id}/accepter", Roles(STAFF)),
     ("POST", "/gestion/inscriptions/{id}/convocation", Roles(STAFF)),
     ("POST", "/gestion/sessions/{id}/convocations", Roles(STAFF)),
+    // Accommodation requests (handicap): the need may reveal health details, staff only.
+    ("GET", "/gestion/amenagements", Roles(STAFF)),
+    ("GET", "/gestion/amenagements/{id}", Roles(STAFF)),
+    ("POST", "/gestion/amenagements/{id}/statut", Roles(STAFF)),
     ("GET", "/gestion/demandes", Roles(STAFF)),
     ("POST", "/gestion/demandes", Roles(STAFF)),
     ("GET", "/gestion/demandes/{id}", Roles(STAFF)),

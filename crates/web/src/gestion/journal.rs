@@ -61,6 +61,7 @@ pub const ENTITIES: &[(&str, &str)] = &[
     ("trainer_unavailability", "Indisponibilité d'un formateur"),
     ("request", "Demande de formation"),
     ("registration", "Inscription"),
+    ("accommodation", "Demande d'aménagement"),
     ("agreement", "Convention"),
     ("amendment", "Avenant"),
     ("calendar_feed", "Lien d'agenda"),
@@ -108,6 +109,8 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("waitlist_move", "Liste d'attente réordonnée"),
     ("confirm", "Session confirmée"),
     ("convocation", "Convocation envoyée"),
+    ("accommodation_request", "Demande d'aménagement reçue"),
+    ("accommodation_status", "Demande d'aménagement : étape suivante"),
     ("confirm_address", "Adresse confirmée (inscription en ligne)"),
 ];
 

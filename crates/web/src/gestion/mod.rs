@@ -2,6 +2,7 @@
 //! the organisation's settings, the directory (clients, venues, trainers), accounts, API tokens, the journal and the outbox;
 //! planning: training requests, sessions, conventions and avenants, calendars (with their secret iCalendar feeds).
 
+pub mod accommodations;
 pub mod agreement_documents;
 pub mod agreement_form;
 pub mod amendments;

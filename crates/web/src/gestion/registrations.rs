@@ -74,6 +74,9 @@ pub struct RegistrationView {
     /// « envoyée le 3 mars 2031 à 10 h 00 (remise) », '' when none was sent.
     pub convocation: String,
     pub convocable: bool,
+    /// The accommodation request's id when one was made (only that: its content stays on its
+    /// own page).
+    pub accommodation: Option<i64>,
     pub name: String,
     pub status: String,
     pub days: String,
@@ -132,6 +135,7 @@ fn view(session: &SessionDetail, row: RegistrationRow) -> RegistrationView {
     };
     RegistrationView {
         convocation: String::new(),
+        accommodation: None,
         convocable: row.status == RegistrationStatus::Confirmed && !row.email.is_empty(),
         name: format!("{} {}", row.last_name.to_uppercase(), row.first_name),
         bpf: BpfTraineeType::parse(&row.bpf_type).map_or("", BpfTraineeType::label),
@@ -164,8 +168,10 @@ async fn page(state: &AppState, user: &User, session: SessionDetail, ok: Option<
     let waiting = rows.iter().filter(|r| r.status == RegistrationStatus::Waitlisted).count();
     let (threshold, confirmed_on) = state.store.session_decision(session.id).await?;
     let sent = state.store.session_convocations(session.id).await?;
+    let accommodations = state.store.session_accommodation_markers(session.id).await?;
     let mut registrations: Vec<RegistrationView> = rows.into_iter().map(|r| view(&session, r)).collect();
     for v in &mut registrations {
+        v.accommodation = accommodations.iter().find(|(registration, _)| *registration == v.row.id).map(|(_, id)| *id);
         if let Some(last) = sent.iter().rev().find(|c| c.registration_id == v.row.id) {
             v.convocation = format!("envoyée le {} ({})", crate::offer_mail::until(last.sent_at), delivery_label(last.delivery));
         }

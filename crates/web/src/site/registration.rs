@@ -14,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Duration, Utc};
 use forma_domain::FieldErrors;
+use forma_domain::accommodation::{AccommodationStatus, NEED_MAX, validate_need};
 use forma_domain::registration::{BpfTraineeType, DayChoice, RegistrationStatus, TraineeInput};
 use forma_store::{NewRegistration, RegistrationLink, RegistrationOrigin, RegistrationRow, SessionSummary, StoreError};
 use serde::Deserialize;
@@ -172,6 +173,14 @@ struct LinkPage {
     error: Option<String>,
     /// After an action.
     notice: Option<&'static str>,
+    /// Where the accommodation request stands, if one was made.
+    accommodation: Option<&'static str>,
+    /// The registration may still ask for an accommodation (and has not).
+    may_ask: bool,
+    /// The need as typed, when the form comes back refused.
+    need: String,
+    need_error: Option<String>,
+    need_max: usize,
 }
 
 impl LinkPage {
@@ -188,6 +197,8 @@ async fn link_page(state: &AppState, token: &str, error: Option<String>, notice:
     let row = state.store.registration_by_link(&hash_token(token)).await?.ok_or(SiteError::NotFound)?;
     let session = state.store.session(row.session_id).await?.ok_or(SiteError::NotFound)?;
     let dates: Vec<String> = session.days.iter().filter(|d| row.days.covers(d.id)).map(|d| forma_domain::french_date::long_date(d.day.date)).collect();
+    let accommodation = state.store.accommodation_status_of(row.id).await?;
+    let may_ask = accommodation.is_none() && matches!(row.status, RegistrationStatus::Pending | RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted);
     let status = match (row.status, row.waitlist_rank) {
         (RegistrationStatus::Waitlisted, Some(p)) => format!("en liste d'attente (rang {p})"),
         (s, _) => s.label().to_owned(),
@@ -201,6 +212,16 @@ async fn link_page(state: &AppState, token: &str, error: Option<String>, notice:
         row,
         error,
         notice,
+        accommodation: accommodation.map(|s| match s {
+            AccommodationStatus::Received => "reçue : le référent handicap de l'organisme va l'étudier et vous recontacter si besoin",
+            AccommodationStatus::Analysed => "en cours d'étude par le référent handicap",
+            AccommodationStatus::Decided => "l'aménagement est décidé ; le référent handicap vous en informe",
+            AccommodationStatus::Communicated => "l'aménagement est décidé et transmis au formateur et au lieu de formation",
+        }),
+        may_ask,
+        need: String::new(),
+        need_error: None,
+        need_max: NEED_MAX,
     })
 }
 
@@ -222,6 +243,7 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
         "refusee" => "Place laissée à la personne suivante.",
         "quittee" => "Vous avez quitté la liste d'attente.",
         "annulee" => "Votre inscription est annulée.",
+        "amenagement" => "Votre demande d'aménagement est transmise au référent handicap de l'organisme. Elle reste confidentielle : seules les personnes qui la traitent la lisent.",
         _ => return None,
     })
 }
@@ -308,4 +330,59 @@ pub async fn convocation_pdf(State(state): State<AppState>, Path(token): Path<St
         }
         Err(e) => private(respond::<LinkPage>(&state, Err(SiteError::Internal(e.into())))),
     }
+}
+
+#[derive(Deserialize, Default)]
+pub struct NeedForm {
+    #[serde(default)]
+    besoin: String,
+}
+
+/// « Besoin d'un aménagement ? »: the request goes to the référent handicap (or the organisation
+/// when none is named), whose message says only that a request arrived, with the link to it.
+pub async fn ask_accommodation(State(state): State<AppState>, Path(token): Path<String>, Form(form): Form<NeedForm>) -> Response {
+    let row = match state.store.registration_by_link(&hash_token(&token)).await {
+        Ok(Some(r)) => r,
+        Ok(None) => return private(respond::<LinkPage>(&state, Err(SiteError::NotFound))),
+        Err(e) => return private(respond::<LinkPage>(&state, Err(SiteError::Internal(e.into())))),
+    };
+    let need = match validate_need(&form.besoin) {
+        Ok(n) => n,
+        Err(e) => {
+            let message = e.get("need").unwrap_or("Décrivez votre besoin.").to_owned();
+            return need_refused(&state, &token, message, StatusCode::UNPROCESSABLE_ENTITY, form.besoin).await;
+        }
+    };
+    let organisation = state.organisation();
+    let referent = &organisation.disability_referent;
+    let (to, name) = if !referent.email.trim().is_empty() {
+        (referent.email.trim().to_owned(), if referent.name.trim().is_empty() { organisation.name.clone() } else { referent.name.clone() })
+    } else {
+        (organisation.email.trim().to_owned(), organisation.name.clone())
+    };
+    let training = crate::gestion::accommodations::training(&state, row.session_id, "votre session").await;
+    let link = state.config.absolute_url("/gestion/amenagements");
+    let mail = (!to.is_empty()).then(|| forma_mail::messages::accommodation_received(&organisation.name, &to, &name, &training, &link));
+    match state.store.create_accommodation_request(row.id, &need, mail.as_ref(), "lien personnel").await {
+        Ok(_) => {
+            state.mail_wake.notify_one();
+            Redirect::to(&format!("/inscription/{token}?ok=amenagement")).into_response()
+        }
+        Err(StoreError::Conflict(m)) => need_refused(&state, &token, m, StatusCode::CONFLICT, form.besoin).await,
+        Err(e) => private(respond::<LinkPage>(&state, Err(SiteError::Internal(e.into())))),
+    }
+}
+
+/// The personal page again, with the need as typed and why it was refused.
+async fn need_refused(state: &AppState, token: &str, message: String, status: StatusCode, need: String) -> Response {
+    let page = link_page(state, token, None, None).await.map(|mut p| {
+        p.need = need;
+        p.need_error = Some(message);
+        p
+    });
+    let mut r = private(respond(state, page));
+    if r.status() == StatusCode::OK {
+        *r.status_mut() = status;
+    }
+    r
 }
