@@ -26,3 +26,13 @@ export async function mainOf(page) {
   const main = page.getByRole('main');
   return (await main.count()) > 0 ? main.first() : page.locator('body');
 }
+
+/** Signs in at /connexion with `login` ({ email, password }, e.g. the demo's); ends on /gestion. */
+export async function signInAs(page, login) {
+  assert.ok(login?.email && login?.password, 'a login to sign in with');
+  await goto(page, '/connexion');
+  await page.getByLabel(/^\s*adresse e-mail\s*$/i).fill(login.email);
+  await page.getByLabel(/^\s*mot de passe\s*$/i).fill(login.password);
+  await navigate(page, () => page.getByRole('button', { name: /^\s*se connecter\s*$/i }).click());
+  assert.equal(pathOf(page), '/gestion');
+}

@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, newContext, checkA11y, DESKTOP } from '../lib/server.js';
-import { navigate, goto, pathOf, mainOf } from '../lib/page.js';
+import { navigate, goto, pathOf, mainOf, signInAs } from '../lib/page.js';
 
 const SEED_SLUG = '2019-formation-action-accompagnement-du-pole-service-aux-partenaires-et-accompagnement-social-ctg';
 
@@ -28,11 +28,7 @@ after(async () => {
 
 async function signIn(page) {
   assert.ok(server.login, `the demo login should be printed; stdout was:\n${server.stdout()}`);
-  await goto(page, '/connexion');
-  await page.getByLabel(/^\s*adresse e-mail\s*$/i).fill(server.login.email);
-  await page.getByLabel(/^\s*mot de passe\s*$/i).fill(server.login.password);
-  await navigate(page, () => page.getByRole('button', { name: /^\s*se connecter\s*$/i }).click());
-  assert.equal(pathOf(page), '/gestion');
+  await signInAs(page, server.login);
 }
 
 /** Fills the first day row of the new-session form. */

@@ -17,7 +17,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, newContext, checkA11y, mailsTo, norm, DESKTOP } from '../lib/server.js';
-import { navigate, goto, pathOf, mainOf } from '../lib/page.js';
+import { navigate, goto, pathOf, mainOf, signInAs } from '../lib/page.js';
 
 let server;
 let browser;
@@ -34,11 +34,7 @@ after(async () => {
 
 async function signIn(page) {
   assert.ok(server.login, `the demo login should be printed; stdout was:\n${server.stdout()}`);
-  await goto(page, '/connexion');
-  await page.getByLabel(/^\s*adresse e-mail\s*$/i).fill(server.login.email);
-  await page.getByLabel(/^\s*mot de passe\s*$/i).fill(server.login.password);
-  await navigate(page, () => page.getByRole('button', { name: /^\s*se connecter\s*$/i }).click());
-  assert.equal(pathOf(page), '/gestion');
+  await signInAs(page, server.login);
 }
 
 /** The texts of the `<td>` cells of a table row (its `<th scope="row">` excluded). */
