@@ -3,7 +3,8 @@
 //   a. someone registers from the public site on an INTER session with free places: a first
 //      try without an e-mail is refused next to the field, then the « Confirmez votre
 //      inscription » message arrives, its personal link opens the registration and
-//      « Confirmer mon inscription » makes it « inscrit »;
+//      « Confirmer mon inscription » makes it « inscrit »; then an accommodation request goes to the
+//      référent handicap, whose mail carries no detail of the need;
 //   b. a gestionnaire registers a group of three on a multi-day INTER session from the
 //      back-office, one of them for chosen days only, and finds them in the table;
 //   c. on the demo's full INTER session, a confirmed registration is cancelled (refused
@@ -164,6 +165,20 @@ test("inscription publique à une session INTER, confirmée par le lien reçu pa
     assert.equal(await fact(page, 'État'), 'inscrit');
     assert.equal(await page.getByRole('button', { name: 'Confirmer mon inscription' }).count(), 0);
     await checkA11y(page, 'inscription-lien-inscrit');
+
+    // An accommodation request: refused empty, then sent to the référent handicap, whose mail
+    // carries no detail of the need.
+    const need = 'Malentendante : supports écrits et place au premier rang, merci.';
+    const ask = () => navigate(page, () => page.getByRole('button', { name: 'Envoyer ma demande au référent handicap' }).click());
+    assert.equal((await ask()).status(), 422);
+    assert.equal(await page.getByLabel('Mon besoin').getAttribute('aria-invalid'), 'true');
+    await checkA11y(page, 'inscription-amenagement-vide');
+    await page.getByLabel('Mon besoin').fill(need);
+    assert.equal((await ask()).status(), 200);
+    assert.match(await (await mainOf(page)).innerText(), /Votre demande d'aménagement est reçue : le référent handicap/);
+    await checkA11y(page, 'inscription-amenagement-recue');
+    const [toReferent] = await mailsTo(server, 'handicap@demo.forma.test', { subject: "Nouvelle demande d'aménagement", timeoutMs: 20_000 });
+    assert.ok(!toReferent.plain.includes('Malentendante') && !toReferent.html.includes('Malentendante'), 'no health detail by mail');
 
     // One seat fewer on the public list.
     await goto(page, '/sessions');
