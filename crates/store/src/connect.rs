@@ -39,7 +39,7 @@ impl Store {
         } else {
             return Err(StoreError::BadUrl(url.to_owned()));
         };
-        let store = Store { backend };
+        let store = Store { backend, registration_turn: std::sync::Arc::default() };
         store.backfill_missing_items().await?;
         Ok(store)
     }

@@ -71,9 +71,22 @@ pub(crate) use on_pool;
 #[derive(Clone, Debug)]
 pub struct Store {
     backend: Backend,
+    /// On SQLite, registrations take turns here, first come first served (tokio's mutex is
+    /// fair), before taking the database's write lock: SQLite's busy handler wakes waiting
+    /// writers in no particular order, which let later arrivals overtake earlier ones on the
+    /// waiting list and made a long latency tail. On PostgreSQL the session row lock orders them.
+    registration_turn: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Store {
+    /// This node's turn to register (SQLite only; see `registration_turn`).
+    pub(crate) async fn registration_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.backend {
+            Backend::Sqlite(_) => Some(self.registration_turn.lock().await),
+            Backend::Postgres(_) => None,
+        }
+    }
+
     /// Answers when the database does.
     pub async fn ping(&self) -> Result<(), StoreError> {
         on_pool!(self, pool => {

@@ -300,6 +300,7 @@ impl Store {
     /// end of the waiting list. The trainee is found by e-mail address (or created).
     pub async fn register(&self, new: &NewRegistration<'_>, actor: &str) -> Result<Placement, StoreError> {
         let t = new.trainee;
+        let _turn = self.registration_turn().await;
         on_pool!(self, pool => {
             let mut tx = crate::BeginWrite::begin_write(pool).await?;
             if let Some(key) = new.idempotency_key {
@@ -428,6 +429,7 @@ impl Store {
     /// A registration made from the public page, its address now confirmed: it gets a seat on
     /// each of its days when they all have room, else the end of the waiting list.
     pub async fn confirm_pending(&self, id: i64, actor: &str) -> Result<Placement, StoreError> {
+        let _turn = self.registration_turn().await;
         on_pool!(self, pool => {
             let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let found: Option<(i64, String, bool)> =
