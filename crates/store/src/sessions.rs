@@ -548,17 +548,35 @@ impl Store {
         public_only: bool,
         limit: usize,
     ) -> Result<Vec<SessionSummary>, StoreError> {
+        self.upcoming(from, program_slug, public_only, limit, None).await
+    }
+
+    /// One upcoming session (planned, of a published sheet, not started before `from`), without
+    /// reading the whole list and its seat counts.
+    pub async fn upcoming_session(&self, id: i64, from: NaiveDate, public_only: bool) -> Result<Option<SessionSummary>, StoreError> {
+        Ok(self.upcoming(from, None, public_only, 1, Some(id)).await?.pop())
+    }
+
+    async fn upcoming(
+        &self,
+        from: NaiveDate,
+        program_slug: Option<&str>,
+        public_only: bool,
+        limit: usize,
+        session: Option<i64>,
+    ) -> Result<Vec<SessionSummary>, StoreError> {
         let rows: Vec<UpcomingDay> = on_pool!(self, pool => {
             sqlx::query_as::<_, UpcomingDay>(
                 "SELECT s.id, s.kind, s.client_id, s.capacity, p.slug, p.title, d.day_date, d.start_time, d.end_time, d.place \
                  FROM sessions s JOIN programs p ON p.id = s.program_id JOIN session_days d ON d.session_id = s.id \
                  WHERE p.status = 'published' AND s.status = 'planned' AND ($2 IS NULL OR p.slug = $2) AND ($3 = FALSE OR s.kind = 'INTER') \
-                 AND s.id IN (SELECT session_id FROM session_days GROUP BY session_id HAVING MIN(day_date) >= $1) \
+                 AND ($4 IS NULL OR s.id = $4) AND s.id IN (SELECT session_id FROM session_days GROUP BY session_id HAVING MIN(day_date) >= $1) \
                  ORDER BY s.id, d.day_date",
             )
             .bind(from)
             .bind(program_slug)
             .bind(public_only)
+            .bind(session)
             .fetch_all(pool)
             .await?
         });

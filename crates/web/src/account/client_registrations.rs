@@ -26,6 +26,12 @@ async fn open_sessions(state: &AppState, client: i64) -> Result<Vec<SessionSumma
     Ok(upcoming.into_iter().filter(|s| s.kind == ProgramKind::Inter || s.client_id == Some(client)).collect())
 }
 
+/// One session, if it is open to the client's agents.
+async fn open_session(state: &AppState, client: i64, id: i64) -> Result<Option<SessionSummary>, StoreError> {
+    let session = state.store.upcoming_session(id, crate::site::today(), false).await?;
+    Ok(session.filter(|s| s.kind == ProgramKind::Inter || s.client_id == Some(client)))
+}
+
 /// This client's agents among a session's registrations.
 async fn agents(state: &AppState, client: i64, session: i64) -> Result<Vec<RegistrationRow>, StoreError> {
     Ok(state.store.session_registrations(session).await?.into_iter().filter(|r| r.client_id == Some(client)).collect())
@@ -129,7 +135,7 @@ async fn session_page(
     row_error: Option<(i64, String)>,
 ) -> Result<Option<SessionPage>, StoreError> {
     let Some(name) = client_name(state, client).await? else { return Ok(None) };
-    let Some(session) = open_sessions(state, client).await?.into_iter().find(|s| s.id == session_id) else { return Ok(None) };
+    let Some(session) = open_session(state, client, session_id).await? else { return Ok(None) };
     let agents = agents(state, client, session_id)
         .await?
         .into_iter()
@@ -212,9 +218,9 @@ pub async fn register(State(state): State<AppState>, current: CurrentUser, Path(
         Err(errors) => return refused(form, errors).await,
     };
     // Only a session open to this client's agents takes the registration.
-    match open_sessions(&state, client).await {
-        Ok(open) if open.iter().any(|s| s.id == id) => {}
-        Ok(_) => return not_found(&state),
+    match open_session(&state, client, id).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return not_found(&state),
         Err(e) => return internal(&state, e.into()),
     }
     let new = NewRegistration {

@@ -33,8 +33,7 @@ const PUBLIC_LINK_DAYS: i64 = 180;
 
 async fn open_session(state: &AppState, id: &str) -> Result<SessionSummary, SiteError> {
     let id: i64 = id.parse().map_err(|_| SiteError::NotFound)?;
-    let upcoming = state.store.upcoming_sessions(today(), None, true, 10_000).await?;
-    upcoming.into_iter().find(|s| s.id == id).ok_or(SiteError::NotFound)
+    state.store.upcoming_session(id, today(), true).await?.ok_or(SiteError::NotFound)
 }
 
 fn new_link(token_hash: &str, expires_at: DateTime<Utc>) -> RegistrationLink {
