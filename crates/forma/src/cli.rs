@@ -67,6 +67,8 @@ pub enum Command {
     },
     /// Charge les données de démonstration (catalogue et sessions) ; sans effet si déjà chargées.
     Demo,
+    /// Vérifie les chaînes d'émargement (signatures horodatées chaînées) et signale chaque anomalie.
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]
@@ -123,5 +125,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import { files } => commands::import::run(&cli.db, &files).await,
         Command::Check { today, json } => commands::check::run(&cli.db, today, json).await,
         Command::Demo => commands::demo::run(&cli.db).await,
+        Command::Verify => commands::verify::run(&cli.db).await,
     }
 }

@@ -11,6 +11,7 @@ use forma_domain::account::{Email, Role};
 use forma_domain::organisation::{Organisation, Referent};
 use forma_store::{NewUser, Store};
 
+pub mod attendance;
 pub mod directory;
 pub mod planning;
 pub mod registrations;
@@ -116,6 +117,8 @@ async fn accounts(store: &Store) -> anyhow::Result<Option<DemoLogin>> {
     let mut org = organisation();
     org.validate().map_err(|e| anyhow::anyhow!("organisme de démonstration invalide : {e:?}"))?;
     store.save_organisation(&org, ACTOR).await?;
+    // Convocations and personal pages link to it; the file says it stands in for the real one.
+    store.set_rules(include_bytes!("../../../fixtures/reglement-interieur-demo.pdf"), ACTOR).await?;
     let client = store.create_client(directory::CAF_ALLIER, ACTOR).await?;
     let base = "http://127.0.0.1:8080";
     let people = [
@@ -160,6 +163,9 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoLoaded> {
     let directory = directory::load(store, today).await?;
     created += planning::load(store, &programs, &directory, today).await?;
     registrations::load(store, today).await?;
+    if let Some(seed) = programs.first() {
+        attendance::load(store, &directory, seed.slug.as_str(), today).await?;
+    }
     let summary = format!(
         "Démonstration : {} fiches ({} créées, {} inchangées), {created} sessions ajoutées{}, annuaire (clients, lieux, formateurs), demandes, conventions et inscriptions en place",
         programs.len(),

@@ -186,9 +186,10 @@ pub fn seat_offer(org: &str, recipient_email: &str, recipient_name: &str, traini
     compose(&m, &SeatOfferText { m: &m }, &SeatOfferHtml { m: &m })
 }
 
-/// What the accommodation messages are made of: they carry no personal link, and never the
-/// need itself (health details stay in the back-office).
-struct Accommodation<'a> {
+/// What the notices to staff, trainers and client contacts are made of (accommodations,
+/// absences): no personal link; accommodation notices never carry the need itself (health
+/// details stay in the back-office).
+struct Notice<'a> {
     subject: &'a str,
     org: &'a str,
     name: &'a str,
@@ -203,28 +204,28 @@ struct Accommodation<'a> {
 #[derive(Template)]
 #[template(path = "accommodation_received.txt")]
 struct AccommodationReceivedText<'a> {
-    m: &'a Accommodation<'a>,
+    m: &'a Notice<'a>,
 }
 
 #[derive(Template)]
 #[template(path = "accommodation_received.html")]
 struct AccommodationReceivedHtml<'a> {
-    m: &'a Accommodation<'a>,
+    m: &'a Notice<'a>,
 }
 
 #[derive(Template)]
 #[template(path = "accommodation_communicated.txt")]
 struct AccommodationCommunicatedText<'a> {
-    m: &'a Accommodation<'a>,
+    m: &'a Notice<'a>,
 }
 
 #[derive(Template)]
 #[template(path = "accommodation_communicated.html")]
 struct AccommodationCommunicatedHtml<'a> {
-    m: &'a Accommodation<'a>,
+    m: &'a Notice<'a>,
 }
 
-fn compose_accommodation(recipient: &str, m: &Accommodation<'_>, text: &impl Template, html: &impl Template) -> OutgoingMail {
+fn compose_notice(recipient: &str, m: &Notice<'_>, text: &impl Template, html: &impl Template) -> OutgoingMail {
     let render = |t: &dyn askama::DynTemplate| t.dyn_render().expect("a message template renders");
     OutgoingMail { recipient: recipient.to_owned(), subject: m.subject.to_owned(), text: render(text), html: render(html) }
 }
@@ -232,15 +233,36 @@ fn compose_accommodation(recipient: &str, m: &Accommodation<'_>, text: &impl Tem
 /// Tells the référent handicap that an accommodation request arrived, with the link to its
 /// back-office page: nothing of the request itself, nor who made it.
 pub fn accommodation_received(org: &str, recipient_email: &str, recipient_name: &str, training: &str, link: &str) -> OutgoingMail {
-    let m = Accommodation { subject: "Nouvelle demande d'aménagement", org, name: recipient_name, training, link, trainee: "", note: "" };
-    compose_accommodation(recipient_email, &m, &AccommodationReceivedText { m: &m }, &AccommodationReceivedHtml { m: &m })
+    let m = Notice { subject: "Nouvelle demande d'aménagement", org, name: recipient_name, training, link, trainee: "", note: "" };
+    compose_notice(recipient_email, &m, &AccommodationReceivedText { m: &m }, &AccommodationReceivedHtml { m: &m })
 }
 
 /// Tells a trainer the accommodation decided for a trainee: the communicated note only (written
 /// without health details), never the need.
 pub fn accommodation_communicated(org: &str, recipient_email: &str, recipient_name: &str, training: &str, trainee: &str, note: &str) -> OutgoingMail {
-    let m = Accommodation { subject: "Aménagement à prévoir pour une formation", org, name: recipient_name, training, link: "", trainee, note };
-    compose_accommodation(recipient_email, &m, &AccommodationCommunicatedText { m: &m }, &AccommodationCommunicatedHtml { m: &m })
+    let m = Notice { subject: "Aménagement à prévoir pour une formation", org, name: recipient_name, training, link: "", trainee, note };
+    compose_notice(recipient_email, &m, &AccommodationCommunicatedText { m: &m }, &AccommodationCommunicatedHtml { m: &m })
+}
+
+#[derive(Template)]
+#[template(path = "attendance_alert.txt")]
+struct AttendanceAlertText<'a> {
+    m: &'a Notice<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "attendance_alert.html")]
+struct AttendanceAlertHtml<'a> {
+    m: &'a Notice<'a>,
+}
+
+/// Tells the training body (or the client contact, for an INTRA session) that a trainee missed a
+/// half-day, so that someone gets in touch before the trainee drops out (Qualiopi indicator 12).
+/// `when` reads after « absent(e) » : « le matin du lundi 22 mars 2027 »; `link` opens the
+/// follow-up (back-office) or the agents' registrations (client space).
+pub fn attendance_alert(org: &str, recipient_email: &str, recipient_name: &str, training: &str, trainee: &str, when: &str, link: &str) -> OutgoingMail {
+    let m = Notice { subject: "Absence à une demi-journée de formation", org, name: recipient_name, training, link, trainee, note: when };
+    compose_notice(recipient_email, &m, &AttendanceAlertText { m: &m }, &AttendanceAlertHtml { m: &m })
 }
 
 #[cfg(test)]
@@ -319,5 +341,13 @@ mod tests {
         let mail = accommodation_communicated("EGOC", "f@example.org", "Paul <Formateur>", "CTG", "Jeanne Dupont", "Salle de plain-pied & pauses");
         assert!(mail.text.contains("Salle de plain-pied & pauses") && mail.text.contains("Jeanne Dupont") && mail.text.contains("Bonjour Paul <Formateur>,"), "{}", mail.text);
         assert!(mail.html.contains("Salle de plain-pied &#38; pauses") && !mail.html.contains("<Formateur>"), "{}", mail.html);
+    }
+
+    #[test]
+    fn an_absence_alert_names_the_trainee_the_half_day_and_the_follow_up() {
+        let mail = attendance_alert("EGOC", "g@example.org", "Gaëlle", "CTG <1>", "Jeanne Dupont", "le matin du lundi 22 mars 2027", "https://f.example.org/gestion/suivi-assiduite");
+        assert_eq!(mail.subject, "Absence à une demi-journée de formation");
+        assert!(mail.text.contains("Jeanne Dupont n'a pas émargé le matin du lundi 22 mars 2027 à la formation « CTG <1> »"), "{}", mail.text);
+        assert!(mail.html.contains("href=\"https://f.example.org/gestion/suivi-assiduite\"") && mail.html.contains("CTG &#60;1&#62;"), "{}", mail.html);
     }
 }

@@ -174,17 +174,34 @@ impl Store {
         }))
     }
 
-    /// The e-mail addresses of the trainers of a session's days (name, address), each once.
-    pub async fn session_trainer_emails(&self, session_id: i64) -> Result<Vec<(String, String)>, StoreError> {
-        on_pool!(self, pool => {
-            Ok(sqlx::query_as(
+    /// Who must put a decided accommodation in place: the trainers of the session's days and the
+    /// reception desks of its venues (name, address), each address once, trainers first.
+    pub async fn accommodation_recipients(&self, session_id: i64) -> Result<Vec<(String, String)>, StoreError> {
+        let (trainers, venues): (Vec<(String, String)>, Vec<(String, String)>) = on_pool!(self, pool => {
+            let trainers = sqlx::query_as(
                 "SELECT DISTINCT t.name, t.email FROM trainers t JOIN session_day_trainers dt ON dt.trainer_id = t.id \
                  JOIN session_days d ON d.id = dt.day_id WHERE d.session_id = $1 AND t.email IS NOT NULL AND t.email <> '' ORDER BY t.email",
             )
             .bind(session_id)
             .fetch_all(pool)
-            .await?)
-        })
+            .await?;
+            let venues = sqlx::query_as(
+                "SELECT DISTINCT v.name, v.email FROM venues v JOIN session_days d ON d.venue_id = v.id \
+                 WHERE d.session_id = $1 AND v.email IS NOT NULL AND v.email <> '' ORDER BY v.email",
+            )
+            .bind(session_id)
+            .fetch_all(pool)
+            .await?;
+            (trainers, venues)
+        });
+        let mut recipients: Vec<(String, String)> = Vec::with_capacity(trainers.len() + venues.len());
+        let venue_desks = venues.into_iter().map(|(name, email)| (format!("l'accueil de {name}"), email));
+        for (name, email) in trainers.into_iter().chain(venue_desks) {
+            if !recipients.iter().any(|(_, e)| e.eq_ignore_ascii_case(&email)) {
+                recipients.push((name, email));
+            }
+        }
+        Ok(recipients)
     }
 
     /// Moves a request from `from` to the next status (checked by the domain's `validate_step`),

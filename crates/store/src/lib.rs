@@ -8,6 +8,7 @@
 mod accommodations;
 mod accounts;
 mod agreements;
+mod attendance;
 mod bookings;
 mod calendar_choices;
 mod calendar_feeds;
@@ -32,6 +33,7 @@ mod venues;
 pub mod testing;
 
 pub use accommodations::{AccommodationRequest, AccommodationSummary};
+pub use attendance::{Absentee, AbsenceMailer, AttendanceAlert, AttendanceRecord, HalfDaySlot, HalfDayState, NewAttendance, NoAbsenceMail, entries as attendance_entries};
 pub use accounts::{Client, FailureCount, LinkPurpose, LinkSummary, NewLink, NewUser, User};
 pub use api_tokens::ApiToken;
 pub use audit::{AuditEvent, AuditFilter, AuditPage};

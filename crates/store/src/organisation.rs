@@ -1,5 +1,6 @@
-//! The training organisation's settings (one row) and its logo.
+//! The training organisation's settings (one row), its logo and its règlement intérieur.
 
+use chrono::{DateTime, Utc};
 use forma_domain::organisation::Organisation;
 use sqlx::types::Json;
 
@@ -68,5 +69,44 @@ impl Store {
             sqlx::query_as("SELECT logo, logo_type FROM organisation WHERE id = 1").fetch_optional(pool).await?
         });
         Ok(row.and_then(|(bytes, mime)| Some((bytes?, mime?))))
+    }
+
+    /// Replaces the règlement intérieur (a PDF; settings must exist first). The journal keeps its
+    /// size and digest, so an auditor can tell which version was in force when.
+    pub async fn set_rules(&self, pdf: &[u8], actor: &str) -> Result<DateTime<Utc>, StoreError> {
+        use sha2::Digest;
+        let digest: String = sha2::Sha256::digest(pdf).iter().map(|b| format!("{b:02x}")).collect();
+        let after = serde_json::json!({ "bytes": pdf.len(), "sha256": digest });
+        let at = now();
+        on_pool!(self, pool => {
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
+            let done = sqlx::query("UPDATE organisation SET rules_pdf = $1, rules_updated_at = $2, modified_at = $2 WHERE id = 1")
+                .bind(pdf)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound("paramètres de l'organisme".into()));
+            }
+            record!(tx, actor, "organisation", "1", "rules", None::<serde_json::Value>, Some(after))?;
+            tx.commit().await?;
+            Ok(at)
+        })
+    }
+
+    /// When the règlement intérieur was last replaced, without reading it; `None` when none is stored.
+    pub async fn rules_updated_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let row: Option<(Option<DateTime<Utc>>,)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT rules_updated_at FROM organisation WHERE id = 1 AND rules_pdf IS NOT NULL").fetch_optional(pool).await?
+        });
+        Ok(row.and_then(|r| r.0))
+    }
+
+    /// The règlement intérieur and when it was stored.
+    pub async fn rules(&self) -> Result<Option<(Vec<u8>, DateTime<Utc>)>, StoreError> {
+        let row: Option<(Option<Vec<u8>>, Option<DateTime<Utc>>)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT rules_pdf, rules_updated_at FROM organisation WHERE id = 1").fetch_optional(pool).await?
+        });
+        Ok(row.and_then(|(pdf, at)| Some((pdf?, at?))))
     }
 }

@@ -151,6 +151,7 @@ const SELECT: &str = "SELECT r.id, r.session_id, r.trainee_id, t.first_name, t.l
 /// One of the session's days with its limits, as the capacity rule needs it.
 #[derive(sqlx::FromRow)]
 struct DayLimitRow {
+    session_id: i64,
     id: i64,
     headcount_max: Option<i64>,
     room_capacity: Option<i64>,
@@ -160,17 +161,28 @@ struct DayLimitRow {
 /// A live registration's day choice.
 #[derive(sqlx::FromRow)]
 struct ChoiceRow {
+    session_id: i64,
     id: i64,
     status: String,
     all_days: bool,
     day_id: Option<i64>,
 }
 
+/// Days with their limits; callers add the `WHERE` on `d.session_id` and order by day.
+const DAY_LIMITS: &str = "SELECT d.session_id, d.id, d.headcount_max, rm.capacity AS room_capacity, s.capacity AS session_capacity \
+     FROM session_days d JOIN sessions s ON s.id = d.session_id LEFT JOIN rooms rm ON rm.id = d.room_id";
+/// Live registrations with their days, waiting list in order; callers add the condition on
+/// `r.session_id` and `LIVE_ORDER`.
+const LIVE_CHOICES: &str = "SELECT r.session_id, r.id, r.status, r.all_days, rd.day_id FROM registrations r \
+     LEFT JOIN registration_days rd ON rd.registration_id = r.id \
+     WHERE r.status IN ('confirmed', 'offered', 'waitlisted')";
+const LIVE_ORDER: &str = "CASE WHEN r.status = 'waitlisted' THEN 1 ELSE 0 END, r.waitlist_position, r.id, rd.day_id";
+
 fn count(n: Option<i64>) -> Option<u32> {
     n.and_then(|n| u32::try_from(n).ok())
 }
 
-/// Groups `registration_days` rows (one per chosen day, or one with no day for « all days »).
+/// Folds the rows of each registration (one per chosen day) into its choice.
 fn choices(rows: Vec<ChoiceRow>) -> Vec<(i64, RegistrationStatus, DayChoice)> {
     let mut out: Vec<(i64, RegistrationStatus, DayChoice)> = Vec::new();
     for row in rows {
@@ -184,39 +196,33 @@ fn choices(rows: Vec<ChoiceRow>) -> Vec<(i64, RegistrationStatus, DayChoice)> {
     out
 }
 
+/// The seats of one session's days, given its live registrations.
+fn seats(days: &[DayLimitRow], live: &[(i64, RegistrationStatus, DayChoice)]) -> Vec<DaySeats> {
+    let day_ids: Vec<i64> = days.iter().map(|d| d.id).collect();
+    let taken = taken_per_day(&day_ids, live.iter().filter(|(_, s, _)| s.holds_seat()).map(|(_, _, c)| c));
+    days.iter()
+        .map(|d| DaySeats {
+            day_id: d.id,
+            limit: day_limit(count(d.session_capacity), count(d.headcount_max), count(d.room_capacity)),
+            taken: taken.get(&d.id).copied().unwrap_or(0),
+        })
+        .collect()
+}
+
 /// The seats of a session's days and its live registrations (waiting list in order), read inside
 /// the caller's locked transaction.
 macro_rules! read_seats {
     ($tx:expr, $session:expr) => {{
-        let days: Vec<DayLimitRow> = sqlx::query_as(
-            "SELECT d.id, d.headcount_max, rm.capacity AS room_capacity, s.capacity AS session_capacity \
-             FROM session_days d JOIN sessions s ON s.id = d.session_id LEFT JOIN rooms rm ON rm.id = d.room_id \
-             WHERE d.session_id = $1 ORDER BY d.day_date",
-        )
-        .bind($session)
-        .fetch_all(&mut *$tx)
-        .await?;
-        let live: Vec<ChoiceRow> = sqlx::query_as(
-            "SELECT r.id, r.status, r.all_days, rd.day_id FROM registrations r \
-             LEFT JOIN registration_days rd ON rd.registration_id = r.id \
-             WHERE r.session_id = $1 AND r.status IN ('confirmed', 'offered', 'waitlisted') \
-             ORDER BY CASE WHEN r.status = 'waitlisted' THEN 1 ELSE 0 END, r.waitlist_position, r.id, rd.day_id",
-        )
-        .bind($session)
-        .fetch_all(&mut *$tx)
-        .await?;
+        let days: Vec<DayLimitRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{DAY_LIMITS} WHERE d.session_id = $1 ORDER BY d.day_date")))
+            .bind($session)
+            .fetch_all(&mut *$tx)
+            .await?;
+        let live: Vec<ChoiceRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{LIVE_CHOICES} AND r.session_id = $1 ORDER BY {LIVE_ORDER}")))
+            .bind($session)
+            .fetch_all(&mut *$tx)
+            .await?;
         let live = choices(live);
-        let day_ids: Vec<i64> = days.iter().map(|d| d.id).collect();
-        let taken = taken_per_day(&day_ids, live.iter().filter(|(_, s, _)| s.holds_seat()).map(|(_, _, c)| c));
-        let seats: Vec<DaySeats> = days
-            .iter()
-            .map(|d| DaySeats {
-                day_id: d.id,
-                limit: day_limit(count(d.session_capacity), count(d.headcount_max), count(d.room_capacity)),
-                taken: taken.get(&d.id).copied().unwrap_or(0),
-            })
-            .collect();
-        (seats, live)
+        (seats(&days, &live), live)
     }};
 }
 
@@ -687,11 +693,57 @@ impl Store {
 
     /// Seats left on the session's fullest day (`None`: no limit set).
     pub async fn seats_left(&self, session_id: i64) -> Result<Option<u32>, StoreError> {
-        on_pool!(self, pool => {
+        Ok(self.seats_left_of(&[session_id]).await?.remove(&session_id).flatten())
+    }
+
+    /// How many of a client's agents are registered (neither cancelled nor expired) to each
+    /// session, for the client's space.
+    pub async fn client_agent_counts(&self, client_id: i64) -> Result<HashMap<i64, usize>, StoreError> {
+        let rows: Vec<(i64, i64)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT r.session_id, COUNT(*) FROM registrations r JOIN trainees t ON t.id = r.trainee_id \
+                 WHERE t.client_id = $1 AND r.status NOT IN ('cancelled', 'expired') GROUP BY r.session_id",
+            )
+            .bind(client_id)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows.into_iter().map(|(session, n)| (session, usize::try_from(n).unwrap_or(0))).collect())
+    }
+
+    /// The seats left of each session of `ids` (the fewest free over its days; `None` when no day
+    /// has a limit), read together: lists of sessions need them all.
+    pub async fn seats_left_of(&self, ids: &[i64]) -> Result<HashMap<i64, Option<u32>>, StoreError> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        // Numbers only: inlining them is safe, and works the same on both databases.
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        let (days, live): (Vec<DayLimitRow>, Vec<ChoiceRow>) = on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let (seats, _) = read_seats!(tx, session_id);
+            let days = sqlx::query_as(sqlx::AssertSqlSafe(format!("{DAY_LIMITS} WHERE d.session_id IN ({list}) ORDER BY d.session_id, d.day_date")))
+                .fetch_all(&mut *tx)
+                .await?;
+            let live = sqlx::query_as(sqlx::AssertSqlSafe(format!("{LIVE_CHOICES} AND r.session_id IN ({list}) ORDER BY r.session_id, {LIVE_ORDER}")))
+                .fetch_all(&mut *tx)
+                .await?;
             tx.commit().await?;
-            Ok(seats.iter().filter_map(DaySeats::free).min())
-        })
+            (days, live)
+        });
+        let mut days_of: HashMap<i64, Vec<DayLimitRow>> = HashMap::new();
+        for d in days {
+            days_of.entry(d.session_id).or_default().push(d);
+        }
+        let mut live_of: HashMap<i64, Vec<ChoiceRow>> = HashMap::new();
+        for r in live {
+            live_of.entry(r.session_id).or_default().push(r);
+        }
+        Ok(ids
+            .iter()
+            .map(|id| {
+                let live = choices(live_of.remove(id).unwrap_or_default());
+                (*id, seats(days_of.get(id).map_or(&[][..], Vec::as_slice), &live).iter().filter_map(DaySeats::free).min())
+            })
+            .collect())
     }
 }

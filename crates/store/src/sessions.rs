@@ -602,8 +602,10 @@ impl Store {
         }
         sessions.sort_by_key(|s| (s.first_day(), s.id));
         sessions.truncate(limit);
+        let ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
+        let mut seats = self.seats_left_of(&ids).await?;
         for s in &mut sessions {
-            s.seats_left = self.seats_left(s.id).await?;
+            s.seats_left = seats.remove(&s.id).flatten();
         }
         Ok(sessions)
     }

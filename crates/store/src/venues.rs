@@ -17,6 +17,8 @@ pub struct Venue {
     pub client_site_id: Option<i64>,
     /// Access for people with disabilities, parking, transport.
     pub accessibility: String,
+    /// The reception desk's address, told of accommodations decided for trainees.
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -44,7 +46,7 @@ impl From<RoomRow> for Room {
     }
 }
 
-const VENUE_COLUMNS: &str = "SELECT id, name, address, city, client_site_id, accessibility FROM venues";
+const VENUE_COLUMNS: &str = "SELECT id, name, address, city, client_site_id, accessibility, email FROM venues";
 const ROOM_COLUMNS: &str = "SELECT id, venue_id, name, capacity, accessible FROM rooms";
 const SAME_VENUE: &str = "Un lieu porte déjà ce nom.";
 const SAME_ROOM: &str = "Ce lieu a déjà une salle de ce nom.";
@@ -57,13 +59,14 @@ impl Store {
         on_pool!(self, pool => {
             let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO venues (name, address, city, client_site_id, accessibility, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                "INSERT INTO venues (name, address, city, client_site_id, accessibility, email, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             )
             .bind(&venue.name)
             .bind(&venue.address)
             .bind(&venue.city)
             .bind(venue.client_site_id)
             .bind(&venue.accessibility)
+            .bind(venue.email.as_ref().map(|e| e.as_str()))
             .bind(now())
             .fetch_one(&mut *tx)
             .await
@@ -83,12 +86,13 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?
                 .ok_or_else(|| StoreError::NotFound(format!("lieu {id}")))?;
-            sqlx::query("UPDATE venues SET name = $1, address = $2, city = $3, client_site_id = $4, accessibility = $5 WHERE id = $6")
+            sqlx::query("UPDATE venues SET name = $1, address = $2, city = $3, client_site_id = $4, accessibility = $5, email = $6 WHERE id = $7")
                 .bind(&venue.name)
                 .bind(&venue.address)
                 .bind(&venue.city)
                 .bind(venue.client_site_id)
                 .bind(&venue.accessibility)
+                .bind(venue.email.as_ref().map(|e| e.as_str()))
                 .bind(id)
                 .execute(&mut *tx)
                 .await

@@ -36,6 +36,7 @@ fn venue(name: &str, city: &str, site: Option<i64>) -> NewVenue {
         address: "1 rue de la Paix".into(),
         city: city.into(),
         accessibility: "Plain-pied, parking réservé.".into(),
+        email: String::new(),
         client_site: site.map(|s| s.to_string()).unwrap_or_default(),
     })
     .unwrap()

@@ -14,3 +14,16 @@ pub async fn stylesheet() -> impl IntoResponse {
         STYLESHEET,
     )
 }
+
+const ATTENDANCE_SCRIPT: &str = include_str!("../assets/attendance.js");
+
+/// The émargement script (signature pads, the trainer screen's refresh); versioned like the
+/// stylesheet.
+pub const ATTENDANCE_SCRIPT_PATH: &str = concat!("/static/forma-", env!("CARGO_PKG_VERSION"), "-emargement.js");
+
+pub async fn attendance_script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")],
+        ATTENDANCE_SCRIPT,
+    )
+}

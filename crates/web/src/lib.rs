@@ -4,6 +4,7 @@
 mod account;
 mod app;
 mod assets;
+mod attendance;
 mod cache;
 mod config;
 mod error;

@@ -19,7 +19,7 @@ use crate::gestion::{
     accommodations, amendments, calendar, calendar_feeds, categories, client, clients, conventions, dashboard, editor, journal, organisation, outbox, programs, registrations, requests, sessions, tokens, trainer,
     trainer_documents, trainers, users, venue, venues, versions,
 };
-use crate::{account, api, security, site};
+use crate::{account, api, attendance, security, site};
 
 async fn healthz(State(state): State<AppState>) -> Response {
     match state.store.ping().await {
@@ -62,10 +62,25 @@ pub fn router(state: AppState) -> Router {
         .route("/inscription/{token}/quitter", post(site::registration::leave))
         .route("/inscription/{token}/annuler", post(site::registration::cancel))
         .route("/inscription/{token}/amenagement", post(site::registration::ask_accommodation))
+        .route("/inscription/{token}/emarger", post(attendance::trainee::sign_with_code))
+        .route("/emargement/{day}/{half}/{qr}", get(attendance::trainee::qr_page).post(attendance::trainee::qr_sign))
+        .route("/formateur/emargement", get(attendance::trainer::list))
+        .route("/formateur/emargement/{day}/{half}", get(attendance::trainer::show))
+        .route("/formateur/emargement/{day}/{half}/direct", get(attendance::trainer::live_part))
+        .route("/formateur/emargement/{day}/{half}/statut", post(attendance::trainer::set_status))
+        .route("/formateur/emargement/{day}/{half}/cloturer", post(attendance::trainer::close))
+        .route("/gestion/sessions/{id}/emargement", get(attendance::sheet::show))
+        .route("/gestion/sessions/{id}/emargement.pdf", get(attendance::sheet::pdf))
+        .route("/gestion/sessions/{id}/emargement-vierge.pdf", get(attendance::sheet::blank_pdf))
+        .route("/gestion/emargement/{day}/{half}/papier", get(attendance::sheet::paper_form).post(attendance::sheet::paper_upload))
+        .route("/gestion/emargement/{day}/{half}/feuille-numerisee", get(attendance::sheet::paper_scan))
+        .route("/gestion/suivi-assiduite", get(attendance::followup::list))
+        .route("/gestion/suivi-assiduite/{id}", post(attendance::followup::add_note))
         .route("/recherche", get(site::search))
         .route("/accessibilite", get(site::accessibility))
         .route("/healthz", get(healthz))
         .route("/organisme/logo", get(organisation::logo))
+        .route(organisation::RULES_PATH, get(organisation::rules))
         .route("/connexion", get(account::login::login_page).post(account::login::login))
         .route("/deconnexion", post(account::login::logout))
         .route("/mot-de-passe/oubli", get(account::password::forgot_page).post(account::password::forgot))
@@ -93,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         .route("/gestion/categories/{slug}/supprimer", post(categories::delete))
         .route("/gestion/organisme", get(organisation::show).post(organisation::save))
         .route("/gestion/organisme/logo", post(organisation::upload_logo))
+        .route("/gestion/organisme/reglement-interieur", post(organisation::upload_rules))
         .route("/gestion/journal", get(journal::journal))
         .route("/gestion/courriels", get(outbox::list))
         .route("/gestion/courriels/{id}/renvoyer", post(outbox::requeue))
@@ -159,6 +175,7 @@ pub fn router(state: AppState) -> Router {
         .route("/gestion/jetons", get(tokens::list).post(tokens::create))
         .route("/gestion/jetons/{id}/revoquer", post(tokens::revoke))
         .route(STYLESHEET_PATH, get(stylesheet))
+        .route(crate::assets::ATTENDANCE_SCRIPT_PATH, get(crate::assets::attendance_script))
         .route(
             "/api/v1/openapi.json",
             get(move || {

@@ -25,10 +25,12 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
 /// Forms and API bodies are small; anything larger is refused before it is read.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-/// Whether a request uploads a trainer's document, the one body allowed above [`MAX_BODY_BYTES`].
+/// Whether a request uploads a trainer's document, the règlement intérieur or a scanned attendance sheet, the bodies allowed above [`MAX_BODY_BYTES`].
 fn is_document_upload(method: &Method, path: &str) -> bool {
     method == Method::POST
-        && path.strip_prefix("/gestion/formateurs/").and_then(|rest| rest.strip_suffix("/documents")).is_some_and(|id| !id.is_empty() && !id.contains('/'))
+        && (path == "/gestion/organisme/reglement-interieur"
+            || (path.starts_with("/gestion/emargement/") && path.ends_with("/papier"))
+            || path.strip_prefix("/gestion/formateurs/").and_then(|rest| rest.strip_suffix("/documents")).is_some_and(|id| !id.is_empty() && !id.contains('/')))
 }
 
 /// Each request's body limit: [`MAX_BODY_BYTES`], or [`MAX_UPLOAD_BODY_BYTES`] for a document

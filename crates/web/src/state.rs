@@ -28,6 +28,8 @@ pub struct AppState {
     has_logo: Arc<AtomicBool>,
     /// The catalogue stamp this node's search index was built from.
     indexed: Arc<RwLock<Option<CatalogueStamp>>>,
+    /// The key of the rotating presence codes, shared by every node (read once from the store).
+    pub(crate) presence_secret: Arc<tokio::sync::OnceCell<Vec<u8>>>,
 }
 
 impl AppState {
@@ -43,6 +45,7 @@ impl AppState {
             mail_wake: Arc::new(Notify::new()),
             has_logo: Arc::new(AtomicBool::new(false)),
             indexed: Arc::new(RwLock::new(None)),
+            presence_secret: Arc::new(tokio::sync::OnceCell::new()),
         }
     }
 

@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::fields::{MAX_LINE_CHARS, MAX_TEXT_CHARS, optional_id, required, required_name, text, ticked};
+use super::fields::{MAX_LINE_CHARS, MAX_TEXT_CHARS, optional_email, optional_id, required, required_name, text, ticked};
+use crate::account::Email;
 use crate::validation::FieldErrors;
 
 pub const MAX_ROOM_CAPACITY: u32 = 1000;
@@ -15,6 +16,8 @@ pub struct VenueForm {
     pub address: String,
     pub city: String,
     pub accessibility: String,
+    /// The reception desk's address: accommodations decided for a trainee are sent there.
+    pub email: String,
     /// The client site's id, empty for the organisation's own premises.
     pub client_site: String,
 }
@@ -26,6 +29,8 @@ pub struct NewVenue {
     pub city: String,
     /// Access for people with disabilities, parking, transport: shown on convocations.
     pub accessibility: String,
+    /// The reception desk, told of accommodations decided for trainees (handicap).
+    pub email: Option<Email>,
     pub client_site_id: Option<i64>,
 }
 
@@ -37,6 +42,7 @@ impl NewVenue {
             address: required(&mut e, "address", &form.address, MAX_LINE_CHARS, "L'adresse du lieu est obligatoire."),
             city: required_name(&mut e, "city", &form.city, "La ville est obligatoire."),
             accessibility: text(&mut e, "accessibility", &form.accessibility, MAX_TEXT_CHARS),
+            email: optional_email(&mut e, "email", &form.email),
             client_site_id: optional_id(&mut e, "client_site", &form.client_site, "Choisissez un site dans la liste."),
         };
         e.into_result().map(|()| venue)
@@ -96,10 +102,14 @@ mod tests {
             address: "3 rue Lucas".into(),
             city: "Vichy".into(),
             accessibility: "Plain-pied.".into(),
+            email: " accueil.vichy@caf03.example.fr ".into(),
             client_site: "4".into(),
         })
         .unwrap();
         assert_eq!(v.client_site_id, Some(4));
+        assert_eq!(v.email.as_ref().map(|e| e.as_str()), Some("accueil.vichy@caf03.example.fr"));
+        let e = NewVenue::validate(&VenueForm { email: "accueil@".into(), ..VenueForm::default() }).unwrap_err();
+        assert_eq!(e.get("email"), Some("Adresse e-mail invalide (prenom.nom@domaine.fr)."));
         let e = NewVenue::validate(&VenueForm { client_site: "abc".into(), ..VenueForm::default() }).unwrap_err();
         assert_eq!(e.get("client_site"), Some("Choisissez un site dans la liste."));
     }

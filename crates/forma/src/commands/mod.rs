@@ -4,6 +4,7 @@ pub mod import;
 pub mod serve;
 pub mod token;
 pub mod user;
+pub mod verify;
 
 /// Who the CLI acts as, for the audit log.
 pub fn cli_actor(command: &str) -> String {

@@ -93,6 +93,8 @@ async fn venue(store: &Store, name: &str, address: &str, city: &str, site: Optio
         address: address.into(),
         city: city.into(),
         accessibility: accessibility.into(),
+        // Each venue's reception desk, so that accommodations decided in the demo reach it.
+        email: forma_domain::slug::Slug::from_title(city).map(|s| format!("accueil.{}@demo.forma.test", s.as_str())).unwrap_or_default(),
         client_site: site.map(|s| s.to_string()).unwrap_or_default(),
     };
     Ok(store.create_venue(&checked("lieu", NewVenue::validate(&form))?, ACTOR).await?)

@@ -1,6 +1,6 @@
 //! Accommodation requests (handicap) end to end, through a real SMTP server: asked from the
 //! personal page, the référent handicap is told (without the need), the back-office moves the
-//! request forward only, the trainer gets the communicated note (never the need), and nobody but
+//! request forward only, the trainer and the venue's reception desk get the communicated note (never the need), and nobody but
 //! the staff reads the request; registration lists and exports carry no health detail.
 
 use chrono::NaiveDate;
@@ -38,13 +38,19 @@ async fn accommodation_request_from_personal_page_to_trainer_without_health_deta
         let tag = if url.starts_with("sqlite") { "sqlite" } else { "pg" };
         let trainer_email = format!("formatrice-{tag}@amenagement.test");
         raw_execute(url, &format!("INSERT INTO trainers (id, name, email, created_at) VALUES (601, 'Claire Formatrice', '{trainer_email}', '2026-01-01T00:00:00Z')")).await;
+        let desk_email = format!("accueil-{tag}@amenagement.test");
+        raw_execute(
+            url,
+            &format!("INSERT INTO venues (id, name, address, city, accessibility, email, created_at) VALUES (601, 'Maison des Aménagements', '1 rue', 'Moulins', '', '{desk_email}', '2026-01-01T00:00:00Z')"),
+        )
+        .await;
         let store = app.store().await;
         let plan = SessionPlan {
             kind: ProgramKind::Inter,
             client_id: None,
             capacity: Some(10),
             modules: vec![],
-            days: vec![PlannedDay { place: "Moulins".into(), trainer_ids: vec![601], ..PlannedDay::on(NaiveDate::from_ymd_opt(2031, 6, 3).unwrap()) }],
+            days: vec![PlannedDay { venue_id: Some(601), place: "Moulins".into(), trainer_ids: vec![601], ..PlannedDay::on(NaiveDate::from_ymd_opt(2031, 6, 3).unwrap()) }],
         };
         let session = store.create_session(SEED_SLUG, &plan.validated().unwrap(), "test").await.unwrap();
         let trainee = TraineeInput {
@@ -137,7 +143,7 @@ async fn accommodation_request_from_personal_page_to_trainer_without_health_deta
         let r = post_form(&app, &staff, &status_path, step(&[("status", "decided"), ("decision", "Tiers temps, salle accessible, pauses régulières.")])).await;
         assert_eq!(location(&r), format!("{detail_path}?ok=decided"));
         let page = get_page(&app, &staff, &detail_path).await;
-        assert!(page.contains("Envoyée par courriel à : Claire Formatrice"), "{page}");
+        assert!(page.contains(&format!("Envoyée par courriel à : Claire Formatrice ({trainer_email}), l'accueil de Maison des Aménagements ({desk_email})")), "{page}");
         let r = post_form(&app, &staff, &status_path, step(&[("status", "communicated"), ("note", "")])).await;
         assert_eq!(r.status(), 422);
         let r = post_form(&app, &staff, &status_path, step(&[("status", "communicated"), ("note", NOTE)])).await;
@@ -147,12 +153,14 @@ async fn accommodation_request_from_personal_page_to_trainer_without_health_deta
         let page = get_page(&app, &staff, &detail_path).await;
         assert!(page.contains("Demande close") && page.contains("communiquée au formateur et au lieu"));
 
-        // The trainer gets the note, never the need.
-        let mail = wait_mail(&smtp, &trainer_email, "Aménagement à prévoir", "").await;
-        assert!(mail.plain.contains(NOTE) && mail.plain.contains("Jeanne Amenagee"), "{}", mail.plain);
-        for part in [&mail.plain, &mail.html] {
-            for secret in ["sclérose", "fatigue", "canne"] {
-                assert!(!part.contains(secret), "« {secret} » in the trainer's mail:\n{part}");
+        // The trainer and the venue's reception desk get the note, never the need.
+        for to in [&trainer_email, &desk_email] {
+            let mail = wait_mail(&smtp, to, "Aménagement à prévoir", "").await;
+            assert!(mail.plain.contains(NOTE) && mail.plain.contains("Jeanne Amenagee"), "{}", mail.plain);
+            for part in [&mail.plain, &mail.html] {
+                for secret in ["sclérose", "fatigue", "canne"] {
+                    assert!(!part.contains(secret), "« {secret} » in the mail to {to}:\n{part}");
+                }
             }
         }
         let page = get_page(&app, &visitor, &personal).await;

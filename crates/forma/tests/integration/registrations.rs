@@ -11,7 +11,9 @@ use forma_domain::session::{DayHeadcount, PlannedDay, SessionPlan};
 use forma_store::testing::raw_execute;
 use forma_web::testing::submit_form;
 
-use crate::helpers::{SEED_SLUG, TestApp, get_page, location, on_each_backend, post_form, with};
+use crate::helpers::{SEED_SLUG, TestApp, get_page, location, on_each_backend, post_form, unescaped, with};
+
+const RULES: &str = "/organisme/reglement-interieur.pdf";
 
 /// An INTER session of `places` places over two days, the second one limited to `second_max`.
 async fn session(app: &TestApp, places: u32, second_max: u32) -> (i64, [i64; 2]) {
@@ -391,6 +393,20 @@ async fn registration_lists_export_as_csv_and_xlsx() {
     .await;
 }
 
+/// The convocation PDF behind a personal link: its bytes, and its text (pdftotext, whitespace folded).
+async fn convocation(app: &TestApp, dir: &std::path::Path, link: &str, name: &str) -> (Vec<u8>, String) {
+    let pdf = app.get(&format!("{}/convocation.pdf", link.replace(&app.base, ""))).await;
+    assert_eq!(pdf.status(), 200);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let bytes = pdf.bytes().await.unwrap().to_vec();
+    let file = dir.join(format!("convocation-{name}.pdf"));
+    std::fs::write(&file, &bytes).unwrap();
+    // Kept for a look at the page (pdftoppm) after the run.
+    let _ = std::fs::write(std::env::temp_dir().join(format!("forma-convocation-{name}.pdf")), &bytes);
+    let text = std::process::Command::new("pdftotext").args(["-layout", file.to_str().unwrap(), "-"]).output().unwrap();
+    (bytes, String::from_utf8_lossy(&text.stdout).split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
 #[tokio::test]
 async fn convocations_go_out_by_mail_are_logged_and_their_pdf_downloads() {
     let smtp = forma_mail::testing::SmtpServer::start();
@@ -415,19 +431,32 @@ async fn convocations_go_out_by_mail_are_logged_and_their_pdf_downloads() {
         let to = format!("convoque-{tag}@caf03.test");
         let link = link_in_mail(&smtp, &app, &to, "Votre convocation à la formation").await;
         assert!(!smtp.received().iter().any(|m| m.to == format!("attente-{tag}@caf03.test")), "nobody waiting is convoked");
-        let pdf = app.get(&format!("{}/convocation.pdf", link.replace(&app.base, ""))).await;
-        assert_eq!(pdf.status(), 200);
-        assert_eq!(pdf.headers()["content-type"], "application/pdf");
-        let bytes = pdf.bytes().await.unwrap();
-        let file = dir.path().join(format!("convocation-{tag}.pdf"));
-        std::fs::write(&file, &bytes).unwrap();
-        // Kept for a look at the page (pdftoppm) after the run.
-        let _ = std::fs::write(std::env::temp_dir().join(format!("forma-convocation-{tag}.pdf")), &bytes);
-        let text = std::process::Command::new("pdftotext").args(["-layout", file.to_str().unwrap(), "-"]).output().unwrap();
-        let text = String::from_utf8_lossy(&text.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
-        for expected in ["Agent80", "12 mai 2031", "13 mai 2031", "9 h 00", &link] {
+        let visitor = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let (bytes, text) = convocation(&app, dir.path(), &link, tag).await;
+        for expected in ["Agent80", "12 mai 2031", "13 mai 2031", "9 h 00", &link, &format!("{link}#reglement-interieur")] {
             assert!(text.contains(expected), "{expected} missing from the convocation:\n{text}");
         }
+        assert!(get_page(&app, &visitor, &link.replace(&app.base, "")).await.contains("vous pouvez le demander à tout moment"));
+
+        // Once the règlement intérieur is stored, convocations and the personal page point to it.
+        let rules = |bytes: Vec<u8>| reqwest::multipart::Form::new().part("rules", reqwest::multipart::Part::bytes(bytes).file_name("reglement.pdf"));
+        let upload = |bytes: Vec<u8>| client.post(format!("{}/gestion/organisme/reglement-interieur", app.base)).multipart(rules(bytes)).send();
+        assert_eq!(app.get(RULES).await.status(), 404);
+        let refused = upload(b"<html>pas un PDF</html>".to_vec()).await.unwrap();
+        assert_eq!(refused.status(), 422);
+        assert!(unescaped(refused).await.contains("id=\"err-rules\">Format accepté : PDF."));
+        let settings = "name=EGOC+Formation&nda=84+03+00000+03&email=contact%40egoc.test";
+        assert_eq!(post_form(&app, &client, "/gestion/organisme", settings.into()).await.status(), 303);
+        assert_eq!(location(&upload(bytes.to_vec()).await.unwrap()), "/gestion/organisme?ok=reglement");
+        let served = app.get(RULES).await;
+        assert_eq!(served.headers()["content-type"], "application/pdf");
+        assert_eq!(served.bytes().await.unwrap(), bytes, "served as uploaded, to anyone");
+        assert!(get_page(&app, &client, "/gestion/organisme").await.contains(&format!("href=\"{RULES}\">le consulter (PDF)")));
+        assert!(get_page(&app, &visitor, &link.replace(&app.base, "")).await.contains(&format!("href=\"{RULES}\">Lire le règlement intérieur (PDF)")));
+        let (_, text) = convocation(&app, dir.path(), &link, &format!("{tag}-rules")).await;
+        assert!(text.contains(&format!("{}{RULES}", app.base)) && !text.contains("#reglement-interieur"), "{text}");
+        let journal = app.store().await.audit_events(Some("organisation"), 10).await.unwrap();
+        assert!(journal.iter().any(|e| e.action == "rules" && e.after.as_ref().is_some_and(|a| a["bytes"] == bytes.len())));
 
         // Resending logs a second sending; the delivery shows once the worker sent it.
         let registration = get_page(&app, &client, &path).await;

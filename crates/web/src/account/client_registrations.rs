@@ -65,10 +65,11 @@ pub async fn sessions(State(state): State<AppState>, current: CurrentUser, Path(
     let Ok(client) = client.parse::<i64>() else { return not_found(&state) };
     let page = async {
         let Some(name) = client_name(&state, client).await? else { return Ok(None) };
+        let counts = state.store.client_agent_counts(client).await?;
         let mut lines = Vec::new();
         for s in open_sessions(&state, client).await? {
             lines.push(SessionLine {
-                agents: agents(&state, client, s.id).await?.iter().filter(|r| r.status.is_active()).count(),
+                agents: counts.get(&s.id).copied().unwrap_or(0),
                 title: s.program_title.clone(),
                 dates: crate::site::views::dates_label(&s),
                 kind: s.kind.as_str(),

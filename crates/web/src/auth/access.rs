@@ -28,6 +28,7 @@ pub enum Access {
 pub const STAFF: &[Role] = &[Role::Admin, Role::Gestionnaire];
 pub const ADMIN: &[Role] = &[Role::Admin];
 pub const EVERYONE: &[Role] = &Role::ALL;
+pub const TRAINER_OR_STAFF: &[Role] = &[Role::Admin, Role::Gestionnaire, Role::Formateur];
 
 /// API scopes.
 pub const PROGRAMS_WRITE: &str = "programs:write";
@@ -61,11 +62,18 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/inscription/{token}/quitter", Public),
     ("POST", "/inscription/{token}/annuler", Public),
     ("POST", "/inscription/{token}/amenagement", Public),
+    // Émargement: the personal link (or its cookie) says who signs; the QR code or the typed
+    // code proves presence.
+    ("POST", "/inscription/{token}/emarger", Public),
+    ("GET", "/emargement/{day}/{half}/{qr}", Public),
+    ("POST", "/emargement/{day}/{half}/{qr}", Public),
+    ("GET", crate::assets::ATTENDANCE_SCRIPT_PATH, Public),
     ("GET", "/recherche", Public),
     ("GET", "/accessibilite", Public),
     ("GET", "/healthz", Public),
     ("GET", crate::assets::STYLESHEET_PATH, Public),
     ("GET", "/organisme/logo", Public),
+    ("GET", "/organisme/reglement-interieur.pdf", Public),
     ("GET", "/api/v1/programs", Public),
     ("GET", "/api/v1/programs/{slug}", Public),
     ("GET", "/api/v1/categories", Public),
@@ -85,12 +93,27 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     // Personal spaces.
     ("GET", "/mon-espace", Roles(&[Role::Stagiaire])),
     ("GET", "/espace-formateur", Roles(&[Role::Formateur])),
+    // The trainer's attendance screen; a trainer only opens the days they lead (checked by the
+    // handler), staff any.
+    ("GET", "/formateur/emargement", Roles(TRAINER_OR_STAFF)),
+    ("GET", "/formateur/emargement/{day}/{half}", Roles(TRAINER_OR_STAFF)),
+    ("GET", "/formateur/emargement/{day}/{half}/direct", Roles(TRAINER_OR_STAFF)),
+    ("POST", "/formateur/emargement/{day}/{half}/statut", Roles(TRAINER_OR_STAFF)),
+    ("POST", "/formateur/emargement/{day}/{half}/cloturer", Roles(TRAINER_OR_STAFF)),
     ("GET", "/espace-client/{client}", ClientSpace),
     ("GET", "/espace-client/{client}/sessions/{id}", ClientSpace),
     ("POST", "/espace-client/{client}/sessions/{id}/inscriptions", ClientSpace),
     ("POST", "/espace-client/{client}/inscriptions/{id}/annuler", ClientSpace),
     // Back-office.
     ("GET", "/gestion", Roles(STAFF)),
+    ("GET", "/gestion/sessions/{id}/emargement", Roles(STAFF)),
+    ("GET", "/gestion/sessions/{id}/emargement.pdf", Roles(STAFF)),
+    ("GET", "/gestion/sessions/{id}/emargement-vierge.pdf", Roles(STAFF)),
+    ("GET", "/gestion/emargement/{day}/{half}/papier", Roles(STAFF)),
+    ("POST", "/gestion/emargement/{day}/{half}/papier", Roles(STAFF)),
+    ("GET", "/gestion/emargement/{day}/{half}/feuille-numerisee", Roles(STAFF)),
+    ("GET", "/gestion/suivi-assiduite", Roles(STAFF)),
+    ("POST", "/gestion/suivi-assiduite/{id}", Roles(STAFF)),
     ("GET", "/gestion/programmes", Roles(STAFF)),
     ("GET", "/gestion/programmes/nouvelle", Roles(STAFF)),
     ("POST", "/gestion/programmes/nouvelle", Roles(STAFF)),
@@ -110,6 +133,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/gestion/organisme", Roles(STAFF)),
     ("POST", "/gestion/organisme", Roles(STAFF)),
     ("POST", "/gestion/organisme/logo", Roles(STAFF)),
+    ("POST", "/gestion/organisme/reglement-interieur", Roles(STAFF)),
     ("GET", "/gestion/journal", Roles(STAFF)),
     ("GET", "/gestion/courriels", Roles(STAFF)),
     ("POST", "/gestion/courriels/{id}/renvoyer", Roles(STAFF)),

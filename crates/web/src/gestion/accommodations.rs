@@ -2,7 +2,7 @@
 //! handicap and the staff only: the list (who, which session, where it stands — not the need),
 //! and each request with the need, the decision, what is communicated to the trainer and the
 //! venue, and the form that moves it to its next status. Communicating mails the note (never the
-//! need) to the session's trainers.
+//! need) to the session's trainers and venue desks.
 
 use askama::Template;
 use axum::Form;
@@ -26,7 +26,7 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
     Some(match code? {
         "analysed" => "Demande marquée comme analysée.",
         "decided" => "Aménagement décidé et enregistré.",
-        "communicated" => "Aménagement communiqué : la note a été mise en file d'envoi pour le formateur de la session.",
+        "communicated" => "Aménagement communiqué : la note a été mise en file d'envoi pour les formateurs et l'accueil des lieux de la session.",
         _ => return None,
     })
 }
@@ -75,8 +75,8 @@ struct DetailPage {
     /// (label, date) for each status reached.
     history: Vec<(&'static str, String)>,
     next: Option<AccommodationStatus>,
-    /// The session's trainers who will receive the note: « Nom (adresse) ».
-    trainers: Vec<String>,
+    /// Who will receive the note, trainers then venue desks: « Nom (adresse) ».
+    recipients: Vec<String>,
     form: StepForm,
     errors: FieldErrors,
     decision_max: usize,
@@ -84,7 +84,7 @@ struct DetailPage {
 }
 
 async fn detail_page(state: &AppState, user: &User, request: AccommodationRequest, form: StepForm, errors: FieldErrors) -> Result<DetailPage, StoreError> {
-    let trainers = state.store.session_trainer_emails(request.summary.session_id).await?;
+    let recipients = state.store.accommodation_recipients(request.summary.session_id).await?;
     let mut history = vec![(AccommodationStatus::Received.label(), paris(&request.summary.created_at))];
     for (status, at) in [
         (AccommodationStatus::Analysed, request.analysed_at),
@@ -98,7 +98,7 @@ async fn detail_page(state: &AppState, user: &User, request: AccommodationReques
     Ok(DetailPage {
         frame: Frame::new(state, user, format!("Demande d'aménagement n° {}", request.summary.id), "amenagements"),
         next: request.summary.status.next(),
-        trainers: trainers.into_iter().map(|(name, email)| format!("{name} ({email})")).collect(),
+        recipients: recipients.into_iter().map(|(name, email)| format!("{name} ({email})")).collect(),
         history,
         request,
         form,
@@ -132,7 +132,7 @@ pub async fn show(State(state): State<AppState>, current: CurrentUser, PathId(id
     }
 }
 
-/// Moves the request to its next status; communicating queues the note for the trainers.
+/// Moves the request to its next status; communicating queues the note for the trainers and venue desks.
 pub async fn advance(State(state): State<AppState>, current: CurrentUser, PathId(id): PathId, Form(form): Form<StepForm>) -> Response {
     let Some(user) = current.user() else { return not_found(&state) };
     let request = match load(&state, id).await {
@@ -157,11 +157,11 @@ pub async fn advance(State(state): State<AppState>, current: CurrentUser, PathId
         }
     };
     let mails = match &step {
-        Step::Communicated { note } => match state.store.session_trainer_emails(request.summary.session_id).await {
-            Ok(trainers) => {
+        Step::Communicated { note } => match state.store.accommodation_recipients(request.summary.session_id).await {
+            Ok(recipients) => {
                 let training = training(&state, request.summary.session_id, &request.summary.program_title).await;
                 let trainee = format!("{} {}", request.summary.first_name, request.summary.last_name);
-                trainers
+                recipients
                     .iter()
                     .map(|(name, email)| forma_mail::messages::accommodation_communicated(&state.organisation_name(), email, name, &training, &trainee, note))
                     .collect()

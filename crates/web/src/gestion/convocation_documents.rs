@@ -58,8 +58,12 @@ pub async fn convocation_pdf(state: &AppState, registration: &RegistrationRow, p
         client_contact: None,
         disability_referent: disability,
         pedagogical_referent: contact(&org.pedagogical_referent, "Référent pédagogique"),
-        // The règlement intérieur is not stored in Forma yet: the personal page says how to get it.
-        rules_url: format!("{personal_url}#reglement-interieur"),
+        // Without a stored règlement intérieur, the personal page says how to get it.
+        rules_url: if store.rules_updated_at().await?.is_some() {
+            state.config.absolute_url(super::organisation::RULES_PATH)
+        } else {
+            format!("{personal_url}#reglement-interieur")
+        },
         personal_url: personal_url.to_owned(),
     };
     Ok(tokio::task::spawn_blocking(move || docs::convocation::render(&document))

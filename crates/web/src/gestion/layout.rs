@@ -54,6 +54,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "categorie" => "Catégories enregistrées.",
         "organisme" => "Paramètres de l'organisme enregistrés.",
         "logo" => "Logo enregistré.",
+        "reglement" => "Règlement intérieur enregistré : les convocations et les pages personnelles y renvoient.",
         "renvoye" => "Message remis en file d'envoi.",
         "compte" => "Compte créé. Le message portant son lien personnel est dans la file d'envoi (voir Courriels).",
         "activation" => "Compte mis à jour.",

@@ -1,5 +1,5 @@
-//! The organisation's settings (name, NDA, SIRET, contacts, référents) and its logo. Public
-//! pages and documents read them.
+//! The organisation's settings (name, NDA, SIRET, contacts, référents), its logo and its
+//! règlement intérieur. Public pages and documents read them.
 
 use askama::Template;
 use axum::Form;
@@ -15,6 +15,9 @@ use crate::auth::CurrentUser;
 use crate::state::AppState;
 
 pub const MAX_LOGO_BYTES: usize = 512 * 1024;
+/// A règlement intérieur runs to a few pages; scanned ones are larger.
+pub const MAX_RULES_BYTES: usize = 5 * 1024 * 1024;
+pub const RULES_PATH: &str = "/organisme/reglement-interieur.pdf";
 
 #[derive(Template)]
 #[template(path = "gestion/organisation.html")]
@@ -23,6 +26,36 @@ struct OrganisationPage {
     org: Organisation,
     errors: FieldErrors,
     has_logo: bool,
+    /// « 12/03/2026 à 10 h 05 » when a règlement intérieur is stored.
+    rules_updated: Option<String>,
+    rules_path: &'static str,
+}
+
+impl OrganisationPage {
+    async fn new(state: &AppState, frame: Frame, org: Organisation, errors: FieldErrors) -> Result<Self, forma_store::StoreError> {
+        let rules_updated = state.store.rules_updated_at().await?.map(crate::auth::invitation::until);
+        Ok(OrganisationPage { frame, org, errors, has_logo: state.has_logo(), rules_updated, rules_path: RULES_PATH })
+    }
+}
+
+/// Shows the settings page with `errors` (422), keeping what the user typed in `org`.
+async fn refused(state: &AppState, frame: Frame, org: Organisation, errors: FieldErrors) -> Response {
+    match OrganisationPage::new(state, frame, org, errors).await {
+        Ok(page) => invalid(state, page),
+        Err(e) => internal(state, e.into()),
+    }
+}
+
+/// Reads the multipart form's file field `name`: its bytes, or a French reason.
+async fn read_file(multipart: &mut Multipart, name: &str) -> Result<Vec<u8>, &'static str> {
+    const UNREADABLE: &str = "Le fichier n'a pas pu être lu (trop volumineux ?).";
+    let mut file = None;
+    while let Some(field) = multipart.next_field().await.map_err(|_| UNREADABLE)? {
+        if field.name() == Some(name) {
+            file = Some(field.bytes().await.map_err(|_| UNREADABLE)?.to_vec());
+        }
+    }
+    file.filter(|bytes| !bytes.is_empty()).ok_or("Choisissez un fichier.")
 }
 
 #[derive(Deserialize, Default)]
@@ -87,8 +120,10 @@ pub struct NoticeQuery {
 pub async fn show(State(state): State<AppState>, current: CurrentUser, Query(q): Query<NoticeQuery>) -> Response {
     let Some(user) = current.user() else { return not_found(&state) };
     let frame = Frame::new(&state, user, "Organisme de formation", "organisme").notice(q.ok.as_deref());
-    let page = OrganisationPage { frame, org: (*state.organisation()).clone(), errors: FieldErrors::default(), has_logo: state.has_logo() };
-    render(&state, page)
+    match OrganisationPage::new(&state, frame, (*state.organisation()).clone(), FieldErrors::default()).await {
+        Ok(page) => render(&state, page),
+        Err(e) => internal(&state, e.into()),
+    }
 }
 
 pub async fn save(State(state): State<AppState>, current: CurrentUser, Form(form): Form<OrganisationForm>) -> Response {
@@ -96,7 +131,7 @@ pub async fn save(State(state): State<AppState>, current: CurrentUser, Form(form
     let mut org = form.into_organisation();
     if let Err(errors) = org.validate() {
         let frame = Frame::new(&state, user, "Organisme de formation", "organisme");
-        return invalid(&state, OrganisationPage { frame, org, errors, has_logo: state.has_logo() });
+        return refused(&state, frame, org, errors).await;
     }
     if let Err(e) = state.store.save_organisation(&org, &current.actor()).await {
         return internal(&state, e.into());
@@ -120,49 +155,69 @@ fn image_type(bytes: &[u8]) -> Option<&'static str> {
 
 pub async fn upload_logo(State(state): State<AppState>, current: CurrentUser, mut multipart: Multipart) -> Response {
     let Some(user) = current.user() else { return not_found(&state) };
-    let mut file: Option<Vec<u8>> = None;
-    let mut error: Option<&'static str> = None;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) if field.name() == Some("logo") => match field.bytes().await {
-                Ok(bytes) => file = Some(bytes.to_vec()),
-                Err(_) => error = Some("Le fichier n'a pas pu être lu (trop volumineux ?)."),
-            },
-            Ok(Some(_)) => {}
-            Ok(None) => break,
-            Err(_) => {
-                error = Some("Le fichier n'a pas pu être lu (trop volumineux ?).");
-                break;
-            }
-        }
-    }
-    let checked = match (error, file) {
-        (Some(e), _) => Err(e),
-        (None, None) => Err("Choisissez un fichier."),
-        (None, Some(bytes)) if bytes.is_empty() => Err("Choisissez un fichier."),
-        (None, Some(bytes)) if bytes.len() > MAX_LOGO_BYTES => Err("Le logo ne doit pas dépasser 512 Ko."),
-        (None, Some(bytes)) => image_type(&bytes).map(|t| (bytes, t)).ok_or("Formats acceptés : PNG ou JPEG."),
+    let checked = match read_file(&mut multipart, "logo").await {
+        Err(e) => Err(e),
+        Ok(bytes) if bytes.len() > MAX_LOGO_BYTES => Err("Le logo ne doit pas dépasser 512 Ko."),
+        Ok(bytes) => image_type(&bytes).map(|t| (bytes, t)).ok_or("Formats acceptés : PNG ou JPEG."),
     };
-    match checked {
-        Ok((bytes, mime)) => match state.store.set_logo(Some((&bytes, mime)), &current.actor()).await {
-            Ok(()) => match state.reload_organisation().await {
-                Ok(()) => done("/gestion/organisme", "logo"),
-                Err(e) => internal(&state, e.into()),
-            },
-            Err(forma_store::StoreError::NotFound(_)) => {
-                let mut errors = FieldErrors::default();
-                errors.add("logo", "Enregistrez d'abord les paramètres de l'organisme.");
-                let frame = Frame::new(&state, user, "Organisme de formation", "organisme");
-                invalid(&state, OrganisationPage { frame, org: (*state.organisation()).clone(), errors, has_logo: false })
-            }
+    let stored = match checked {
+        Ok((bytes, mime)) => state.store.set_logo(Some((&bytes, mime)), &current.actor()).await,
+        Err(message) => return refuse_file(&state, user, "logo", message).await,
+    };
+    match stored {
+        Ok(()) => match state.reload_organisation().await {
+            Ok(()) => done("/gestion/organisme", "logo"),
             Err(e) => internal(&state, e.into()),
         },
-        Err(message) => {
-            let mut errors = FieldErrors::default();
-            errors.add("logo", message);
-            let frame = Frame::new(&state, user, "Organisme de formation", "organisme");
-            invalid(&state, OrganisationPage { frame, org: (*state.organisation()).clone(), errors, has_logo: state.has_logo() })
-        }
+        Err(forma_store::StoreError::NotFound(_)) => refuse_file(&state, user, "logo", SETTINGS_FIRST).await,
+        Err(e) => internal(&state, e.into()),
+    }
+}
+
+const SETTINGS_FIRST: &str = "Enregistrez d'abord les paramètres de l'organisme.";
+
+/// The settings page again, with `message` by the file field `field`.
+async fn refuse_file(state: &AppState, user: &forma_store::User, field: &str, message: &str) -> Response {
+    let mut errors = FieldErrors::default();
+    errors.add(field, message);
+    let frame = Frame::new(state, user, "Organisme de formation", "organisme");
+    refused(state, frame, (*state.organisation()).clone(), errors).await
+}
+
+/// Replaces the règlement intérieur: a PDF, recognised by its first bytes.
+pub async fn upload_rules(State(state): State<AppState>, current: CurrentUser, mut multipart: Multipart) -> Response {
+    let Some(user) = current.user() else { return not_found(&state) };
+    let checked = match read_file(&mut multipart, "rules").await {
+        Err(e) => Err(e),
+        Ok(bytes) if bytes.len() > MAX_RULES_BYTES => Err("Le règlement intérieur ne doit pas dépasser 5 Mo."),
+        Ok(bytes) if !bytes.starts_with(b"%PDF-") => Err("Format accepté : PDF."),
+        Ok(bytes) => Ok(bytes),
+    };
+    let stored = match checked {
+        Ok(bytes) => state.store.set_rules(&bytes, &current.actor()).await,
+        Err(message) => return refuse_file(&state, user, "rules", message).await,
+    };
+    match stored {
+        Ok(_) => done("/gestion/organisme", "reglement"),
+        Err(forma_store::StoreError::NotFound(_)) => refuse_file(&state, user, "rules", SETTINGS_FIRST).await,
+        Err(e) => internal(&state, e.into()),
+    }
+}
+
+/// The règlement intérieur, public: convocations and personal pages link to it.
+pub async fn rules(State(state): State<AppState>) -> Response {
+    match state.store.rules().await {
+        Ok(Some((pdf, _))) => (
+            [
+                (header::CONTENT_TYPE, "application/pdf".to_owned()),
+                (header::CONTENT_DISPOSITION, "inline; filename=\"reglement-interieur.pdf\"".to_owned()),
+                (header::CACHE_CONTROL, "public, max-age=300".to_owned()),
+            ],
+            pdf,
+        )
+            .into_response(),
+        Ok(None) => not_found(&state),
+        Err(e) => internal(&state, e.into()),
     }
 }
 

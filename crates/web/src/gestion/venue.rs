@@ -37,6 +37,7 @@ fn form_of(v: &Venue) -> VenueForm {
         address: v.address.clone(),
         city: v.city.clone(),
         accessibility: v.accessibility.clone(),
+        email: v.email.clone().unwrap_or_default(),
         client_site: v.client_site_id.map(|id| id.to_string()).unwrap_or_default(),
     }
 }

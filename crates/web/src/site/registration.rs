@@ -22,6 +22,7 @@ use serde::Deserialize;
 use super::layout::Layout;
 use super::views::{dates_label, hours_label, places_label};
 use super::{respond, today};
+use crate::attendance::trainee::SigningOffer;
 use crate::auth::token::{hash_token, new_token};
 use crate::error::SiteError;
 use crate::offer_mail::{WebOfferMail, until};
@@ -180,6 +181,14 @@ struct LinkPage {
     need: String,
     need_error: Option<String>,
     need_max: usize,
+    /// A règlement intérieur is stored, at `rules_path`.
+    has_rules: bool,
+    rules_path: &'static str,
+    /// The half-day to sign now, if any.
+    signing: Option<SigningOffer>,
+    /// The signature field's error, as the shared signature field reads it.
+    signing_errors: forma_domain::FieldErrors,
+    script: &'static str,
 }
 
 impl LinkPage {
@@ -221,7 +230,33 @@ async fn link_page(state: &AppState, token: &str, error: Option<String>, notice:
         need: String::new(),
         need_error: None,
         need_max: NEED_MAX,
+        has_rules: state.store.rules_updated_at().await?.is_some(),
+        rules_path: crate::gestion::organisation::RULES_PATH,
+        signing: crate::attendance::trainee::signing_offer(state, &row).await?,
+        signing_errors: forma_domain::FieldErrors::default(),
+        script: crate::assets::ATTENDANCE_SCRIPT_PATH,
     })
+}
+
+/// The personal page with the signing form refused (`offer` carries what was typed and why).
+pub(crate) async fn signing_refused(state: &AppState, token: &str, offer: SigningOffer, status: StatusCode) -> Response {
+    let page = link_page(state, token, None, None).await.map(|mut page| {
+        if let Some(e) = &offer.signature_error {
+            page.signing_errors.add("signature", e.clone());
+        }
+        page.signing = Some(offer);
+        page
+    });
+    let mut r = private(respond(state, page));
+    if r.status() == StatusCode::OK {
+        *r.status_mut() = status;
+    }
+    r
+}
+
+/// The answer to a personal link that leads nowhere (unknown or expired).
+pub(crate) fn link_missing(state: &AppState) -> Response {
+    private(respond::<LinkPage>(state, Err(SiteError::NotFound)))
 }
 
 fn private(mut response: Response) -> Response {
@@ -242,13 +277,21 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
         "refusee" => "Place laissée à la personne suivante.",
         "quittee" => "Vous avez quitté la liste d'attente.",
         "annulee" => "Votre inscription est annulée.",
+        "emargement" => "Votre signature est enregistrée. Merci !",
         "amenagement" => "Votre demande d'aménagement est transmise au référent handicap de l'organisme. Elle reste confidentielle : seules les personnes qui la traitent la lisent.",
         _ => return None,
     })
 }
 
 pub async fn show(State(state): State<AppState>, Path(token): Path<String>, axum::extract::Query(q): axum::extract::Query<NoticeQuery>) -> Response {
-    private(respond(&state, link_page(&state, &token, None, notice(q.ok.as_deref())).await))
+    let page = link_page(&state, &token, None, notice(q.ok.as_deref())).await;
+    let found = page.is_ok();
+    let mut response = private(respond(&state, page));
+    // The QR code of the trainer's screen then knows who signs on this phone.
+    if found && let Some(cookie) = crate::attendance::trainee::remember(&state, &token) {
+        response.headers_mut().insert(axum::http::header::SET_COOKIE, cookie);
+    }
+    response
 }
 
 #[derive(Deserialize, Default)]

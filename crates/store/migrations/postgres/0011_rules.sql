@@ -1,0 +1,4 @@
+-- The règlement intérieur (internal rules, Code du travail L.6352-3), one PDF the convocations
+-- point to (Qualiopi indicator 9).
+ALTER TABLE organisation ADD COLUMN rules_pdf BYTEA;
+ALTER TABLE organisation ADD COLUMN rules_updated_at TIMESTAMPTZ;
