@@ -7,6 +7,7 @@ pub mod account;
 pub mod agreement;
 pub mod agreement_number;
 pub mod amendment;
+pub mod attendance;
 pub mod completeness;
 pub mod conflicts;
 pub mod directory;
