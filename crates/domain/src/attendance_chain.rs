@@ -72,6 +72,8 @@ pub struct AttendanceEvent {
     /// 1-based position in the session's chain.
     pub seq: i64,
     pub kind: EventKind,
+    /// The session day's id: the rows that say which day an event counts for are covered too.
+    pub day_id: i64,
     pub day: NaiveDate,
     pub half_day: HalfDay,
     /// `None` for a [`EventKind::Close`].
@@ -103,6 +105,7 @@ struct Canonical<'a> {
     session_id: i64,
     seq: i64,
     kind: &'static str,
+    day_id: i64,
     day: String,
     half_day: &'static str,
     registration_id: Option<i64>,
@@ -126,7 +129,7 @@ impl AttendanceEvent {
     ///
     /// a single-line JSON object written by `serde_json` (no spaces, strings escaped by JSON
     /// rules, non-ASCII kept as UTF-8), with every key present in this order:
-    /// `v` (1), `session_id`, `seq`, `kind` (`sign|mark|close|correct|upload`), `day`
+    /// `v` (1), `session_id`, `seq`, `kind` (`sign|mark|close|correct|upload`), `day_id`, `day`
     /// (`YYYY-MM-DD`), `half_day` (`morning|afternoon`), `registration_id`, `trainer_id`,
     /// `status` (`present|absent|late|left_early|excused`), `arrival`, `departure` (`HH:MM`),
     /// `justification`, `signature_sha256`, `method`, `ip`, `user_agent`, `actor`, `reason`,
@@ -134,7 +137,7 @@ impl AttendanceEvent {
     /// omitted), so `null` and `""` differ. Example:
     ///
     /// ```text
-    /// {"v":1,"session_id":7,"seq":1,"kind":"sign","day":"2026-03-02","half_day":"morning","registration_id":41,"trainer_id":null,"status":"present","arrival":null,"departure":null,"justification":null,"signature_sha256":"9f…","method":"qr","ip":"192.0.2.1","user_agent":"Mozilla/5.0","actor":"stagiaire","reason":null,"recorded_at":"2026-03-02T08:58:12.123456Z"}
+    /// {"v":1,"session_id":7,"seq":1,"kind":"sign","day_id":12,"day":"2026-03-02","half_day":"morning","registration_id":41,"trainer_id":null,"status":"present","arrival":null,"departure":null,"justification":null,"signature_sha256":"9f…","method":"qr","ip":"192.0.2.1","user_agent":"Mozilla/5.0","actor":"stagiaire","reason":null,"recorded_at":"2026-03-02T08:58:12.123456Z"}
     /// ```
     pub fn canonical_content(&self) -> String {
         let hm = |t: Option<NaiveTime>| t.map(|t| t.format("%H:%M").to_string());
@@ -143,6 +146,7 @@ impl AttendanceEvent {
             session_id: self.session_id,
             seq: self.seq,
             kind: self.kind.as_str(),
+            day_id: self.day_id,
             day: self.day.format("%Y-%m-%d").to_string(),
             half_day: match self.half_day {
                 HalfDay::Morning => "morning",
@@ -282,6 +286,7 @@ mod tests {
             session_id: 7,
             seq,
             kind: EventKind::Sign,
+            day_id: 12,
             day: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
             half_day: HalfDay::Morning,
             registration_id: Some(40 + seq),
@@ -335,6 +340,7 @@ mod tests {
         vec![
             |e| e.session_id += 1,
             |e| e.kind = EventKind::ALL[(EventKind::ALL.iter().position(|k| *k == e.kind).unwrap() + 1) % 5],
+            |e| e.day_id += 1,
             |e| e.day = e.day.succ_opt().unwrap(),
             |e| e.half_day = if e.half_day == HalfDay::Morning { HalfDay::Afternoon } else { HalfDay::Morning },
             |e| bump(&mut e.registration_id),
@@ -361,7 +367,7 @@ mod tests {
         e.signature_sha256 = None;
         assert_eq!(
             e.canonical_content(),
-            r#"{"v":1,"session_id":7,"seq":1,"kind":"sign","day":"2026-03-02","half_day":"morning","registration_id":41,"trainer_id":null,"status":"present","arrival":null,"departure":null,"justification":null,"signature_sha256":null,"method":"qr","ip":"192.0.2.1","user_agent":"a\"b\nc","actor":"stagiaire","reason":null,"recorded_at":"2026-03-02T08:58:12.123456Z"}"#
+            r#"{"v":1,"session_id":7,"seq":1,"kind":"sign","day_id":12,"day":"2026-03-02","half_day":"morning","registration_id":41,"trainer_id":null,"status":"present","arrival":null,"departure":null,"justification":null,"signature_sha256":null,"method":"qr","ip":"192.0.2.1","user_agent":"a\"b\nc","actor":"stagiaire","reason":null,"recorded_at":"2026-03-02T08:58:12.123456Z"}"#
         );
         assert_eq!(truncate_to_micros(e.recorded_at).timestamp_subsec_nanos(), 123_456_000);
         assert_eq!(link_hash(GENESIS, &e).len(), 64);
@@ -479,6 +485,7 @@ mod tests {
                     method,
                     user_agent,
                     reason,
+                    day_id: i64::from(day) + 1,
                     day: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Duration::days(i64::from(day)),
                     recorded_at: DateTime::from_timestamp_micros(1_700_000_000_000_000 + micros).unwrap(),
                     ..event(1)

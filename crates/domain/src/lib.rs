@@ -9,6 +9,7 @@ pub mod agreement_number;
 pub mod amendment;
 pub mod attendance;
 pub mod attendance_chain;
+pub mod attendance_state;
 pub mod completeness;
 pub mod conflicts;
 pub mod directory;

@@ -33,7 +33,10 @@ async fn every_route_with_every_persona() {
                     .replace("{token}", &"0".repeat(32))
                     .replace("{client}", &client_a.to_string())
                     .replace("{id}", &target.to_string())
-                    .replace("{number}", "1");
+                    .replace("{number}", "1")
+                    .replace("{day}", "1")
+                    .replace("{half}", "matin")
+                    .replace("{qr}", "0-00");
                 let method = Method::from_bytes(method.as_bytes()).unwrap();
                 let mut request = plain.request(method.clone(), format!("{}{path}", app.base));
                 if let Some(id) = persona.user_id {

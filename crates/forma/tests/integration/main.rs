@@ -2,6 +2,7 @@
 //! PostgreSQL when FORMA_TEST_POSTGRES_URL is set), and the real `forma` binary.
 
 mod accommodations;
+mod attendance;
 mod accounts;
 mod api;
 mod api_planning;
