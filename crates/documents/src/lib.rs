@@ -4,6 +4,9 @@
 //! - [`amendment::render`]: an avenant to a convention (PDF/A-2b);
 //! - [`convocation::render`]: a trainee's convocation to the days they are registered for, with
 //!   venues, contacts, référent handicap, règlement intérieur and personal link (PDF/A-2b);
+//! - [`attendance_sheet::render`]: the feuille d'émargement of a session, one sheet per day with
+//!   each trainee's and the trainer's signature per half-day (PDF/A-2b, A4 landscape), and
+//!   [`attendance_sheet::render_blank`], the same sheet to sign by hand;
 //! - [`ical::calendar`]: an iCalendar feed (RFC 5545) of training half-days;
 //! - [`registrations::csv`] and [`registrations::xlsx`]: a session's registrations as a
 //!   spreadsheet, CSV for French spreadsheet software (`;`, UTF-8 BOM, CRLF) or XLSX (frozen
@@ -21,6 +24,7 @@
 //! The web layer maps database rows into the structs below; this crate knows nothing of the store.
 
 pub mod amendment;
+pub mod attendance_sheet;
 pub mod convention;
 pub mod convocation;
 pub mod format;

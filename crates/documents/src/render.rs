@@ -21,6 +21,7 @@ use crate::{DocumentError, format};
 pub(crate) const CONVENTION: &str = "convention.typ";
 pub(crate) const AMENDMENT: &str = "avenant.typ";
 pub(crate) const CONVOCATION: &str = "convocation.typ";
+pub(crate) const ATTENDANCE_SHEET: &str = "attendance_sheet.typ";
 const COMMON: &str = "common.typ";
 
 static ENGINE: LazyLock<TypstEngine> = LazyLock::new(|| {
@@ -31,6 +32,10 @@ static ENGINE: LazyLock<TypstEngine> = LazyLock::new(|| {
             (CONVENTION, include_str!("../templates/convention.typ")),
             (AMENDMENT, include_str!("../templates/avenant.typ")),
             (CONVOCATION, include_str!("../templates/convocation.typ")),
+            (
+                ATTENDANCE_SHEET,
+                include_str!("../templates/attendance_sheet.typ"),
+            ),
         ])
         .build()
 });
