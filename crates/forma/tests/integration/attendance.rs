@@ -240,9 +240,9 @@ async fn simultaneous_signatures_keep_one_unbroken_chain() {
         let session = store.session(f.session).await.unwrap().unwrap();
         let slot = forma_store::HalfDaySlot { session_id: f.session, day_id: f.day, day: session.days[0].day.date, half_day: HalfDay::Morning };
         let signs = f.trainees.iter().map(|(id, _, _)| {
-            let store = store.clone();
+            let (store, id) = (store.clone(), *id);
             let new = forma_store::NewAttendance { method: Some("code".into()), ..Default::default() };
-            async move { store.sign_attendance(slot, *id, &new, Utc::now()).await }
+            async move { store.sign_attendance(slot, id, &new, Utc::now()).await }
         });
         for result in futures_join_all(signs).await {
             result.unwrap();

@@ -26,6 +26,8 @@ pub struct AlertView {
     pub resolved: Option<String>,
     /// (note, who, when)
     pub notes: Vec<(String, String, String)>,
+    /// The note as typed, when this alert's form came back refused.
+    pub typed: String,
 }
 
 #[derive(Template)]
@@ -34,8 +36,6 @@ struct FollowUpPage {
     frame: Frame,
     open: Vec<AlertView>,
     closed: Vec<AlertView>,
-    /// The alert whose form came back refused, with what was typed.
-    refused: Option<(i64, String)>,
     errors: FieldErrors,
     note_max: usize,
 }
@@ -51,12 +51,13 @@ async fn page(state: &AppState, user: &forma_store::User, notice: Option<&str>, 
             raised: until(a.created_at),
             resolved: a.resolved_at.map(until),
             notes: a.followups.iter().map(|(note, who, at)| (note.clone(), who.clone(), until(*at))).collect(),
+            typed: refused.as_ref().filter(|(id, _)| *id == a.id).map(|(_, typed)| typed.clone()).unwrap_or_default(),
             alert: a,
         })
         .collect();
     let (closed, open): (Vec<AlertView>, Vec<AlertView>) = views.into_iter().partition(|v| v.resolved.is_some());
     let frame = Frame::new(state, user, "Suivi des absences", "sessions").notice(notice);
-    Ok(FollowUpPage { frame, open, closed, refused, errors, note_max: NOTE_MAX })
+    Ok(FollowUpPage { frame, open, closed, errors, note_max: NOTE_MAX })
 }
 
 pub async fn list(State(state): State<AppState>, current: CurrentUser, Query(q): Query<NoticeQuery>) -> Response {

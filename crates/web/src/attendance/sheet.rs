@@ -52,7 +52,6 @@ pub struct Row {
 pub struct Cell {
     /// « Présent », « Retard (9 h 40) », « — ».
     pub label: String,
-    pub signed: bool,
     /// Corrections after the closing, as « raison (par qui) ».
     pub corrections: Vec<String>,
 }
@@ -139,7 +138,7 @@ fn cell(records: &[AttendanceRecord], registration: i64, column: &Column) -> Cel
         None if column.closed => "Absent".to_owned(),
         None => "—".to_owned(),
     };
-    Cell { label, signed, corrections }
+    Cell { label, corrections }
 }
 
 pub async fn show(State(state): State<AppState>, current: CurrentUser, PathId(id): PathId, Query(q): Query<NoticeQuery>) -> Response {

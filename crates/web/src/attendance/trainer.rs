@@ -47,7 +47,6 @@ pub struct Live {
     /// The address in the QR code, for whoever cannot scan it.
     pub qr_url: String,
     pub code: String,
-    pub seconds_left: i64,
     pub signed: usize,
     pub expected: usize,
     pub lines: Vec<Line>,
@@ -180,7 +179,6 @@ async fn live(state: &AppState, ctx: &HalfDayContext) -> Result<Live, StoreError
         qr_svg: qr_svg(&qr_url),
         qr_url,
         code: presence_code::short_code(&secret, ctx.key(), now),
-        seconds_left: presence_code::seconds_left(now),
         signed: lines.iter().filter(|l| l.signed).count(),
         expected: lines.len(),
         lines,

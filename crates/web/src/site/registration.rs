@@ -206,6 +206,7 @@ async fn link_page(state: &AppState, token: &str, error: Option<String>, notice:
     let session = state.store.session(row.session_id).await?.ok_or(SiteError::NotFound)?;
     let dates: Vec<String> = session.days.iter().filter(|d| row.days.covers(d.id)).map(|d| forma_domain::french_date::long_date(d.day.date)).collect();
     let accommodation = state.store.accommodation_status_of(row.id).await?;
+    let signing = crate::attendance::trainee::signing_offer(state, &row).await?;
     let may_ask = accommodation.is_none() && matches!(row.status, RegistrationStatus::Pending | RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted);
     let status = match (row.status, row.waitlist_rank) {
         (RegistrationStatus::Waitlisted, Some(p)) => format!("en liste d'attente (rang {p})"),
@@ -232,7 +233,7 @@ async fn link_page(state: &AppState, token: &str, error: Option<String>, notice:
         need_max: NEED_MAX,
         has_rules: state.store.rules_updated_at().await?.is_some(),
         rules_path: crate::gestion::organisation::RULES_PATH,
-        signing: crate::attendance::trainee::signing_offer(state, &row).await?,
+        signing,
         signing_errors: forma_domain::FieldErrors::default(),
         script: crate::assets::ATTENDANCE_SCRIPT_PATH,
     })
