@@ -326,11 +326,11 @@ impl Store {
     }
 
     /// A change after the closing: a new event with its reason, never an edit.
-    pub async fn correct_attendance(&self, slot: HalfDaySlot, correction: &NewAttendance, actor: &str) -> Result<(), StoreError> {
+    pub async fn correct_attendance(&self, slot: HalfDaySlot, correction: &NewAttendance, actor: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
         if correction.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
             return Err(StoreError::Conflict("Un correctif se motive : indiquez la raison.".into()));
         }
-        let at = truncate_to_micros(crate::now());
+        let at = truncate_to_micros(at);
         on_pool!(self, pool => {
             let mut tx = crate::BeginWrite::begin_write(pool).await?;
             lock_session!(tx, pool, slot.session_id);

@@ -656,7 +656,7 @@ impl Store {
         let (mins, confirmed, on): (Vec<DayMinimum>, Vec<ChoiceRow>, Option<chrono::NaiveDate>) = on_pool!(self, pool => {
             let mins = sqlx::query_as("SELECT id, headcount_min FROM session_days WHERE session_id = $1 ORDER BY day_date").bind(session_id).fetch_all(pool).await?;
             let confirmed = sqlx::query_as(
-                "SELECT r.id, r.status, r.all_days, rd.day_id FROM registrations r LEFT JOIN registration_days rd ON rd.registration_id = r.id \
+                "SELECT r.session_id, r.id, r.status, r.all_days, rd.day_id FROM registrations r LEFT JOIN registration_days rd ON rd.registration_id = r.id \
                  WHERE r.session_id = $1 AND r.status = 'confirmed' ORDER BY r.id, rd.day_id",
             )
             .bind(session_id)

@@ -30,11 +30,12 @@ const AGENTS: [(&str, &str, &str); 8] = [
 
 /// A handwriting-like squiggle, different for each person.
 fn signature(n: usize) -> anyhow::Result<Strokes> {
+    let (loops, height, slant) = (1.0 + (n % 4) as f64, 12.0 + (n * 7 % 20) as f64, (n % 3) as f64 - 1.0);
     let points: Vec<String> = (0..40)
         .map(|i| {
             let x = 20 + i * 6;
-            let phase = i as f64 / (3.0 + n as f64 * 0.7);
-            let y = 50.0 + (phase.sin() * (20.0 + n as f64 * 3.0)) + ((i as f64 * 0.9).cos() * 8.0);
+            let t = i as f64 / 39.0 * std::f64::consts::TAU * loops;
+            let y = 50.0 - slant * (i as f64 - 20.0) + t.sin() * height + (t * 2.7 + n as f64).cos() * 6.0;
             format!("[{x},{}]", y.clamp(5.0, 95.0).round() as i64)
         })
         .collect();
@@ -136,16 +137,16 @@ pub async fn load(store: &Store, dir: &DemoDirectory, seed_slug: &str, today: Na
     }
     if let Some(first) = session.days.first() {
         let place = HalfDaySlot { session_id: session.id, day_id: first.id, day: first.day.date, half_day: HalfDay::Afternoon };
-        let late = Presence { arrival: Some(at(13, 50)), ..Presence::new(AttendanceStatus::Late) };
+        let left = Presence { departure: Some(at(16, 30)), ..Presence::new(AttendanceStatus::LeftEarly) };
         let correction = NewAttendance {
             registration_id: Some(registrations[5]),
             trainer_id: Some(dir.trainer_thierry),
-            presence: Some(late),
+            presence: Some(left),
             method: Some("trainer".into()),
-            reason: Some("Arrivée à 13 h 50 signalée par le stagiaire, signature faite en arrivant".into()),
+            reason: Some("Départ à 16 h 30 pour un rendez-vous médical, signalé par le stagiaire le lendemain".into()),
             ..NewAttendance::default()
         };
-        store.correct_attendance(place, &correction, THIERRY).await?;
+        store.correct_attendance(place, &correction, THIERRY, paris(first.day.date + Duration::days(1), at(9, 10))).await?;
     }
     today_session(store, dir, seed_slug, today).await
 }

@@ -432,6 +432,9 @@ async fn convocations_go_out_by_mail_are_logged_and_their_pdf_downloads() {
         let link = link_in_mail(&smtp, &app, &to, "Votre convocation à la formation").await;
         assert!(!smtp.received().iter().any(|m| m.to == format!("attente-{tag}@caf03.test")), "nobody waiting is convoked");
         let visitor = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        // The demo stores a règlement intérieur; without one, the convocation says how to get it.
+        assert!(convocation(&app, dir.path(), &link, &format!("{tag}-demo")).await.1.contains(&format!("{}{RULES}", app.base)));
+        raw_execute(url, "UPDATE organisation SET rules_pdf = NULL, rules_updated_at = NULL").await;
         let (bytes, text) = convocation(&app, dir.path(), &link, tag).await;
         for expected in ["Agent80", "12 mai 2031", "13 mai 2031", "9 h 00", &link, &format!("{link}#reglement-interieur")] {
             assert!(text.contains(expected), "{expected} missing from the convocation:\n{text}");

@@ -156,7 +156,7 @@ impl SignatureForm {
     pub fn strokes(&self) -> Result<Option<forma_domain::signature::Strokes>, String> {
         if self.signature.trim().is_empty() {
             return if self.confirm.is_empty() {
-                Err("Tracez votre signature dans le cadre, ou cochez « Je confirme ma présence sans signer à la main ».".into())
+                Err("Tracez votre signature dans le cadre, ou cochez la case qui confirme sans signer à la main.".into())
             } else {
                 Ok(None)
             };

@@ -193,7 +193,7 @@ async fn sheet_document(state: &AppState, session: &SessionDetail) -> Result<doc
             None => None,
         };
         let venue = match venue {
-            Some(v) => [Some(v.name), d.room_name.clone(), Some(v.address.replace('\n', ", ")), Some(v.city)]
+            Some(v) => [Some(v.name), d.room_name.clone(), Some(v.address.replace('\n', ", ")), Some(v.city.clone()).filter(|c| !v.address.contains(c.as_str()))]
                 .into_iter()
                 .flatten()
                 .filter(|s| !s.trim().is_empty())

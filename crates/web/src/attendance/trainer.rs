@@ -327,7 +327,7 @@ pub async fn set_status(State(state): State<AppState>, current: CurrentUser, Pat
         ..NewAttendance::default()
     };
     let result = if closed {
-        state.store.correct_attendance(ctx.slot, &new, &user.email).await
+        state.store.correct_attendance(ctx.slot, &new, &user.email, Utc::now()).await
     } else {
         state.store.mark_attendance(ctx.slot, &[new], &user.email, Utc::now()).await
     };
