@@ -232,6 +232,65 @@ async fn a_half_day_is_signed_closed_corrected_printed_and_verified() {
 }
 
 #[tokio::test]
+async fn a_paper_sheet_is_entered_with_its_scan_and_closes_the_half_day() {
+    on_each_backend(|app| async move {
+        let tag = if app.db.starts_with("sqlite") { "sqlite" } else { "pg" };
+        let f = fixture(&app, &format!("{tag}-paper")).await;
+        let path = format!("/gestion/emargement/{}/matin/papier", f.day);
+        let grid = get_page(&app, &f.staff, &format!("/gestion/sessions/{}/emargement", f.session)).await;
+        assert!(grid.contains(&format!("href=\"{path}\"")), "{grid}");
+        let page = get_page(&app, &f.staff, &path).await;
+        assert!(page.contains("Feuille d'émargement papier") && page.contains("Chloé Signataire"), "{page}");
+        let (a, b, c) = (f.trainees[0].0, f.trainees[1].0, f.trainees[2].0);
+        let statuses = |form: reqwest::multipart::Form| {
+            form.text(format!("{a}-status"), "present")
+                .text(format!("{b}-status"), "late")
+                .text(format!("{b}-arrival"), "01:15")
+                .text(format!("{c}-status"), "excused")
+                .text(format!("{c}-justification"), "Arrêt maladie")
+        };
+        let post = |form: reqwest::multipart::Form| f.staff.post(format!("{}{path}", app.base)).multipart(form).send();
+        // No scan: refused, what was typed kept.
+        let r = post(statuses(reqwest::multipart::Form::new())).await.unwrap();
+        assert_eq!(r.status(), 422);
+        let html = unescaped(r).await;
+        assert!(html.contains("id=\"err-scan\">Joignez la feuille signée") && html.contains("value=\"Arrêt maladie\""), "{html}");
+        // A file that is not a scan: refused.
+        let text = reqwest::multipart::Part::bytes(b"pas une image".to_vec()).file_name("feuille.txt");
+        let r = post(statuses(reqwest::multipart::Form::new().part("scan", text))).await.unwrap();
+        assert_eq!(r.status(), 422);
+        assert!(unescaped(r).await.contains("Formats acceptés : PDF, PNG ou JPEG."));
+        // A late arrival without its time: refused by the field.
+        let png = b"\x89PNG\r\n\x1a\nscan".to_vec();
+        let form = reqwest::multipart::Form::new()
+            .part("scan", reqwest::multipart::Part::bytes(png.clone()).file_name("feuille.png"))
+            .text(format!("{a}-status"), "present")
+            .text(format!("{b}-status"), "late")
+            .text(format!("{c}-status"), "absent");
+        let r = post(form).await.unwrap();
+        assert_eq!(r.status(), 422);
+        assert!(unescaped(r).await.contains(&format!("id=\"err-{b}-arrival\">Indiquez l'heure d'arrivée")));
+        // The sheet: its scan, the statuses, the closing; nothing can be signed any more.
+        let r = post(statuses(reqwest::multipart::Form::new().part("scan", reqwest::multipart::Part::bytes(png.clone()).file_name("feuille.png")))).await.unwrap();
+        assert_eq!(location(&r), format!("/gestion/sessions/{}/emargement?ok=papier", f.session));
+        let grid = get_page(&app, &f.staff, &format!("/gestion/sessions/{}/emargement", f.session)).await;
+        assert!(grid.contains("Retard (arrivée 1 h 15)") && grid.contains("Absence justifiée : Arrêt maladie") && grid.contains("close le"), "{grid}");
+        let scan = f.staff.get(format!("{}/gestion/emargement/{}/matin/feuille-numerisee", app.base, f.day)).send().await.unwrap();
+        assert_eq!(scan.headers()["content-type"], "image/png");
+        assert_eq!(scan.bytes().await.unwrap().to_vec(), png);
+        let store = app.store().await;
+        let records = store.session_attendance(f.session).await.unwrap();
+        let kinds: Vec<&str> = records.iter().map(|r| r.event.kind.as_str()).collect();
+        assert_eq!(kinds, ["upload", "upload", "upload", "close"]);
+        assert!(records.iter().all(|r| r.event.method.as_deref() == Some("paper")));
+        assert!(store.verify_attendance().await.unwrap().is_empty());
+        assert_eq!(post(statuses(reqwest::multipart::Form::new().part("scan", reqwest::multipart::Part::bytes(png).file_name("feuille.png")))).await.unwrap().status(), 422, "closed");
+        store.close().await;
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn simultaneous_signatures_keep_one_unbroken_chain() {
     on_each_backend(|app| async move {
         let tag = if app.db.starts_with("sqlite") { "sqlite" } else { "pg" };

@@ -55,6 +55,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "organisme" => "Paramètres de l'organisme enregistrés.",
         "logo" => "Logo enregistré.",
         "reglement" => "Règlement intérieur enregistré : les convocations et les pages personnelles y renvoient.",
+        "papier" => "Feuille papier enregistrée : les statuts sont reportés et la demi-journée est close.",
+        "suivi" => "Suivi enregistré.",
         "renvoye" => "Message remis en file d'envoi.",
         "compte" => "Compte créé. Le message portant son lien personnel est dans la file d'envoi (voir Courriels).",
         "activation" => "Compte mis à jour.",
