@@ -136,6 +136,16 @@ async fn a_half_day_is_signed_closed_corrected_printed_and_verified() {
         assert!(get_page(&app, &alice_phone, &format!("{personal}?ok=emargement")).await.contains("Votre signature est enregistrée"));
         let again = post_form(&app, &alice_phone, &format!("{personal}/emarger"), sign(&code, SIGNATURE, "")).await;
         assert_eq!(again.status(), 409, "one signature per half-day");
+        // Guessing codes: after ten wrong ones, even the right code waits.
+        let (chloe_token, chloe_phone) = (f.trainees[2].1.clone(), phone());
+        let chloe_page = format!("/inscription/{chloe_token}/emarger");
+        for _ in 0..9 {
+            assert_eq!(post_form(&app, &chloe_phone, &chloe_page, sign(wrong, "", "1")).await.status(), 422);
+        }
+        assert_eq!(post_form(&app, &chloe_phone, &chloe_page, sign(wrong, "", "1")).await.status(), 422);
+        let r = post_form(&app, &chloe_phone, &chloe_page, sign(&code, "", "1")).await;
+        assert_eq!(r.status(), 429);
+        assert!(unescaped(r).await.contains("Trop de codes erronés"));
 
         // Bruno scans the QR code: his phone knows him once he opened his personal link.
         let (bruno, bruno_token, _) = f.trainees[1].clone();
@@ -167,7 +177,7 @@ async fn a_half_day_is_signed_closed_corrected_printed_and_verified() {
         let r = post_form(&app, &f.trainer, &format!("{screen_path}/cloturer"), form(&[("signature", SIGNATURE)])).await;
         assert_eq!(location(&r), format!("{screen_path}?ok=cloture"));
         let screen = get_page(&app, &f.trainer, &screen_path).await;
-        assert!(screen.contains("Demi-journée close le") && screen.contains("Retard — arrivée 0 h 30") && screen.contains("Absent"), "{screen}");
+        assert!(screen.contains("Demi-journée close le") && screen.contains("Retard (arrivée 0 h 30)") && screen.contains("Absent"), "{screen}");
         let r = post_form(&app, &alice_phone, &format!("{personal}/emarger"), sign(&code, SIGNATURE, "")).await;
         assert_eq!(r.status(), 409, "closed");
 

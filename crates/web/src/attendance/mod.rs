@@ -109,6 +109,20 @@ impl HalfDayContext {
     }
 }
 
+/// A presence in a few words: « Retard (arrivée 9 h 40) », « Absence justifiée : motif ».
+pub fn presence_label(p: &Presence) -> String {
+    let mut chars = p.status.label().chars();
+    let mut label = chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default();
+    let times: Vec<String> = [p.arrival.map(|a| format!("arrivée {}", hm(a))), p.departure.map(|d| format!("départ {}", hm(d)))].into_iter().flatten().collect();
+    if !times.is_empty() {
+        label.push_str(&format!(" ({})", times.join(", ")));
+    }
+    if let Some(j) = &p.justification {
+        label.push_str(&format!(" : {j}"));
+    }
+    label
+}
+
 /// « 9 h 05 ».
 pub fn hm(t: chrono::NaiveTime) -> String {
     format!("{} h {}", t.format("%-H"), t.format("%M"))

@@ -17,7 +17,7 @@ use forma_store::{AttendanceRecord, HalfDayState, NewAttendance, RegistrationRow
 
 use forma_documents::attendance_sheet as docs;
 
-use super::{half_from_segment, half_segment, hm, load, slot_of};
+use super::{half_from_segment, half_segment, hm, load, presence_label, slot_of};
 use crate::auth::CurrentUser;
 use crate::gestion::layout::{Frame, NoticeQuery, PathId, done, internal, invalid, not_found, render};
 use crate::state::AppState;
@@ -64,24 +64,6 @@ struct SessionPage {
     title: String,
     columns: Vec<Column>,
     rows: Vec<Row>,
-}
-
-/// A presence in a few words: « Retard (arrivée 9 h 40) ».
-pub fn presence_label(p: &Presence) -> String {
-    let mut label = capitalised(p.status.label());
-    let times: Vec<String> = [p.arrival.map(|a| format!("arrivée {}", hm(a))), p.departure.map(|d| format!("départ {}", hm(d)))].into_iter().flatten().collect();
-    if !times.is_empty() {
-        label.push_str(&format!(" ({})", times.join(", ")));
-    }
-    if let Some(j) = &p.justification {
-        label.push_str(&format!(" : {j}"));
-    }
-    label
-}
-
-pub fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
 }
 
 /// The confirmed registrations, by name.

@@ -28,6 +28,24 @@ const COOKIE: &str = "forma_emargement";
 /// each use.
 const COOKIE_DAYS: i64 = 60;
 
+/// A 6-digit code is guessable: after this many wrong codes in [`FAILURE_WINDOW`], a
+/// registration must wait (or scan the QR code). Counted per node: with several nodes behind a
+/// load balancer the bound multiplies by their number, still far from the million codes.
+const MAX_CODE_FAILURES: u32 = 10;
+const FAILURE_WINDOW: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Whether `registration` may try a code now.
+fn may_try(state: &AppState, registration: i64) -> bool {
+    let mut failures = state.code_failures.lock().unwrap_or_else(|p| p.into_inner());
+    failures.retain(|_, (_, since)| since.elapsed() < FAILURE_WINDOW);
+    failures.get(&registration).is_none_or(|(count, _)| *count < MAX_CODE_FAILURES)
+}
+
+fn failed(state: &AppState, registration: i64) {
+    let mut failures = state.code_failures.lock().unwrap_or_else(|p| p.into_inner());
+    failures.entry(registration).or_insert((0, std::time::Instant::now())).0 += 1;
+}
+
 /// The `Set-Cookie` that lets the QR code find the trainee: only sent back to `/emargement`.
 pub fn remember(state: &AppState, token: &str) -> Option<HeaderValue> {
     if token.is_empty() || !token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
@@ -159,7 +177,12 @@ pub async fn sign_with_code(State(state): State<AppState>, client: Client, Path(
         Ok(s) => s,
         Err(e) => return internal(&state, e.into()),
     };
+    if !may_try(&state, row.id) {
+        offer.code_error = Some("Trop de codes erronés : attendez quelques minutes, ou scannez le QR code affiché par le formateur.".into());
+        return crate::site::registration::signing_refused(&state, &token, offer, StatusCode::TOO_MANY_REQUESTS).await;
+    }
     if let Err(e) = presence_code::check_code(&secret, ctx.key(), &form.code, Utc::now()) {
+        failed(&state, row.id);
         offer.code_error = Some(e.code_message().into());
     }
     let signature = form.signature.strokes().map_err(|m| offer.signature_error = Some(m)).ok().flatten();

@@ -129,27 +129,11 @@ fn qr_svg(url: &str) -> String {
 }
 
 fn status_label(presence: Option<&forma_domain::attendance::Presence>, signed: bool) -> String {
-    let Some(p) = presence else { return "—".into() };
-    let mut label = match p.status {
-        AttendanceStatus::Present if signed => "Présent (signé)".to_owned(),
-        s => {
-            let mut l = s.label().to_owned();
-            if let Some(first) = l.get(0..1) {
-                l = first.to_uppercase() + &l[1..];
-            }
-            l
-        }
-    };
-    if let Some(a) = p.arrival {
-        label.push_str(&format!(" — arrivée {}", hm(a)));
+    match presence {
+        None => "—".into(),
+        Some(p) if p.status == AttendanceStatus::Present && signed => "Présent (signé)".into(),
+        Some(p) => super::presence_label(p),
     }
-    if let Some(d) = p.departure {
-        label.push_str(&format!(" — départ {}", hm(d)));
-    }
-    if let Some(j) = &p.justification {
-        label.push_str(&format!(" — {j}"));
-    }
-    label
 }
 
 pub(crate) fn lines(ctx: &HalfDayContext) -> Vec<Line> {
