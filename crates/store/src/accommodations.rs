@@ -177,7 +177,8 @@ impl Store {
     /// Who must put a decided accommodation in place: the trainers of the session's days and the
     /// reception desks of its venues (name, address), each address once, trainers first.
     pub async fn accommodation_recipients(&self, session_id: i64) -> Result<Vec<(String, String)>, StoreError> {
-        let (trainers, venues): (Vec<(String, String)>, Vec<(String, String)>) = on_pool!(self, pool => {
+        type Named = Vec<(String, String)>;
+        let (trainers, venues): (Named, Named) = on_pool!(self, pool => {
             let trainers = sqlx::query_as(
                 "SELECT DISTINCT t.name, t.email FROM trainers t JOIN session_day_trainers dt ON dt.trainer_id = t.id \
                  JOIN session_days d ON d.id = dt.day_id WHERE d.session_id = $1 AND t.email IS NOT NULL AND t.email <> '' ORDER BY t.email",

@@ -348,6 +348,7 @@ impl Store {
     /// an alert, whose messages go out with the closing. `expected` are the registrations
     /// expected that half-day. With `paper` (a scanned sheet and its statuses entered by hand),
     /// the statuses are appended as `upload` events first. Returns the chain head.
+    #[allow(clippy::too_many_arguments)] // each is a distinct part of the closing; a struct would only rename them
     pub async fn close_half_day(
         &self,
         slot: HalfDaySlot,
@@ -451,7 +452,8 @@ impl Store {
     /// The half-days to sign between two dates (day id, session, date, program title), with the
     /// trainers of each day: the trainer's list and the staff's.
     pub async fn signing_days(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(i64, i64, NaiveDate, String, Vec<i64>)>, StoreError> {
-        let (days, trainers): (Vec<(i64, i64, NaiveDate, String)>, Vec<(i64, i64)>) = on_pool!(self, pool => {
+        type Days = Vec<(i64, i64, NaiveDate, String)>;
+        let (days, trainers): (Days, Vec<(i64, i64)>) = on_pool!(self, pool => {
             let days = sqlx::query_as(
                 "SELECT d.id, d.session_id, d.day_date, p.title FROM session_days d JOIN sessions s ON s.id = d.session_id JOIN programs p ON p.id = s.program_id \
                  WHERE s.status = 'planned' AND d.day_date >= $1 AND d.day_date <= $2 ORDER BY d.day_date, d.start_time, d.id",
@@ -495,7 +497,8 @@ impl Store {
 
     /// The closings of a session's half-days (open ones have no row).
     pub async fn half_day_states(&self, session_id: i64) -> Result<Vec<HalfDayState>, StoreError> {
-        let rows: Vec<(i64, String, Option<DateTime<Utc>>, Option<String>, Option<String>, bool)> = on_pool!(self, pool => {
+        type Row = (i64, String, Option<DateTime<Utc>>, Option<String>, Option<String>, bool);
+        let rows: Vec<Row> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT h.day_id, h.half_day, h.closed_at, h.closed_by, h.chain_head, h.paper_scan IS NOT NULL FROM attendance_half_days h \
                  JOIN session_days d ON d.id = h.day_id WHERE d.session_id = $1 ORDER BY d.day_date, h.half_day DESC",
@@ -532,7 +535,8 @@ impl Store {
     /// Recomputes every session's chain from the columns as they are, and checks that each closed
     /// half-day's recorded head is a link of its chain. One report per break.
     pub async fn verify_attendance(&self) -> Result<Vec<String>, StoreError> {
-        let (rows, heads): (Vec<EventRow>, Vec<(i64, i64, String, Option<String>)>) = on_pool!(self, pool => {
+        type Head = (i64, i64, String, Option<String>);
+        let (rows, heads): (Vec<EventRow>, Vec<Head>) = on_pool!(self, pool => {
             let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!("{EVENT_COLUMNS} ORDER BY session_id, seq, id"))).fetch_all(pool).await?;
             let heads = sqlx::query_as(
                 "SELECT d.session_id, h.day_id, h.half_day, h.chain_head FROM attendance_half_days h JOIN session_days d ON d.id = h.day_id \
@@ -597,7 +601,8 @@ impl Store {
             created_at: DateTime<Utc>,
             resolved_at: Option<DateTime<Utc>>,
         }
-        let (rows, notes): (Vec<AlertRow>, Vec<(i64, String, String, DateTime<Utc>)>) = on_pool!(self, pool => {
+        type Note = (i64, String, String, DateTime<Utc>);
+        let (rows, notes): (Vec<AlertRow>, Vec<Note>) = on_pool!(self, pool => {
             let rows = sqlx::query_as(
                 "SELECT a.id, a.registration_id, r.session_id, p.title, t.first_name, t.last_name, t.client_id, d.day_date, a.half_day, a.created_at, a.resolved_at \
                  FROM attendance_alerts a JOIN registrations r ON r.id = a.registration_id JOIN trainees t ON t.id = r.trainee_id \

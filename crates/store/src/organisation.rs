@@ -104,7 +104,8 @@ impl Store {
 
     /// The règlement intérieur and when it was stored.
     pub async fn rules(&self) -> Result<Option<(Vec<u8>, DateTime<Utc>)>, StoreError> {
-        let row: Option<(Option<Vec<u8>>, Option<DateTime<Utc>>)> = on_pool!(self, pool => {
+        type Stored = (Option<Vec<u8>>, Option<DateTime<Utc>>);
+        let row: Option<Stored> = on_pool!(self, pool => {
             sqlx::query_as("SELECT rules_pdf, rules_updated_at FROM organisation WHERE id = 1").fetch_optional(pool).await?
         });
         Ok(row.and_then(|(pdf, at)| Some((pdf?, at?))))

@@ -144,7 +144,7 @@ pub async fn load(state: &AppState, day_id: i64, half: HalfDay) -> Result<Option
         .into_iter()
         .filter(|r| r.status == RegistrationStatus::Confirmed && r.days.covers(day_id))
         .collect();
-    expected.sort_by(|a, b| (a.last_name.to_lowercase(), a.first_name.to_lowercase()).cmp(&(b.last_name.to_lowercase(), b.first_name.to_lowercase())));
+    expected.sort_by_key(|r| (r.last_name.to_lowercase(), r.first_name.to_lowercase()));
     let records = state.store.session_attendance(session_id).await?.into_iter().filter(|r| r.day_id == day_id && r.event.half_day == half).collect();
     Ok(Some(HalfDayContext { session, day, slot, hours, state: state_row, expected, records }))
 }

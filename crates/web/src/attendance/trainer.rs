@@ -86,12 +86,14 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
     })
 }
 
+/// (date label, title, session id, [(half-day label, address, state)])
+type DayLine = (String, String, i64, Vec<(String, String, &'static str)>);
+
 #[derive(Template)]
 #[template(path = "attendance/trainer_list.html")]
 struct ListPage {
     layout: Layout,
-    /// (date label, title, session id, [(label, address, state)])
-    days: Vec<(String, String, i64, Vec<(String, String, &'static str)>)>,
+    days: Vec<DayLine>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
