@@ -17,6 +17,8 @@ sqlite3 module, PostgreSQL through psql), for scripts/bench/registration-burst.s
           (`out_of_order`: legitimate when both were in flight at once, the server then orders
           them as they take the lock) and, among those, pairs where the one ranked later had its
           answer before the other was even sent (`impossible_order`, must be 0).
+
+`query` and `execute` are also the database access of scripts/bench/check_attendance.py.
 """
 
 import argparse
@@ -37,6 +39,22 @@ def query(db, sql):
     out = subprocess.run(["psql", db, "-X", "-q", "-At", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-c", sql],
                          check=True, capture_output=True, text=True, timeout=120).stdout
     return [tuple(line.split("\t")) for line in out.splitlines() if line]
+
+
+def execute(db, statements):
+    """Runs STATEMENTS (SQL without results, values written in) in one transaction."""
+    if db.startswith("sqlite://"):
+        import sqlite3
+        conn = sqlite3.connect(db[len("sqlite://"):], timeout=60)
+        try:
+            with conn:
+                for sql in statements:
+                    conn.execute(sql)
+        finally:
+            conn.close()
+        return
+    subprocess.run(["psql", db, "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-f", "-"],
+                   input="".join(f"{sql};\n" for sql in statements), check=True, capture_output=True, text=True, timeout=300)
 
 
 def opt_int(v):

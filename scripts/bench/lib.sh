@@ -36,6 +36,7 @@ cleanup() {
     trap - EXIT INT TERM
     stop_pid "$CHILD_PID" TERM   # a bounded step still running (timeout passes TERM on)
     stop_pid "$SERVER_PID" INT   # forma stops gracefully on Ctrl-C
+    drop_backend_db
     if declare -F cleanup_extra >/dev/null; then cleanup_extra; fi
     [[ -n $TMP && -d $TMP ]] && rm -rf "$TMP"
     exit "$rc"
@@ -284,4 +285,102 @@ report() {
            if [[ $BENCH_STRICT == 1 ]]; then exit 2; fi ;;
         *) die "report failed" ;;
     esac
+}
+
+# ---------------------------------------------------------------------------------------------
+# Runs per backend (registration-burst.sh, attendance-spike.sh): SQLite, then PostgreSQL when one
+# answers. These read POSTGRES (auto, 0 or 1) and PG_URL, and B, the backend being run.
+# ---------------------------------------------------------------------------------------------
+PG_DB=""
+
+# Sets BACKENDS: sqlite, and postgres when POSTGRES is 1, or auto and PG_URL answers.
+pick_backends() {
+    [[ $POSTGRES == auto || $POSTGRES == 0 || $POSTGRES == 1 ]] || die "BENCH_POSTGRES must be auto, 0 or 1"
+    BACKENDS=(sqlite)
+    [[ $POSTGRES != 0 ]] || return 0
+    if command -v psql >/dev/null && timeout 10 psql "$PG_URL/postgres" -X -qAtc 'SELECT 1' >/dev/null 2>&1; then
+        BACKENDS+=(postgres)
+    elif [[ $POSTGRES == 1 ]]; then
+        die "BENCH_POSTGRES=1 but no PostgreSQL answers at $PG_URL (or psql is missing)"
+    else
+        log "no PostgreSQL at $PG_URL (or no psql): SQLite only"
+    fi
+}
+
+# Drops the PostgreSQL database of the run, if one was created (run by cleanup, and by a script
+# between two runs on the same server).
+drop_backend_db() {
+    [[ -n $PG_DB ]] || return 0
+    timeout 60 psql "$PG_URL/postgres" -X -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 \
+        || log "could not drop the database $PG_DB"
+    PG_DB=""
+}
+
+# Puts KEY VALUE under the current backend's prefix.
+putb() { put "${B}_$1" "$2"; }
+# Puts every field of a one-line JSON object (file $1) under the current backend's prefix and $2.
+put_json() {
+    python3 - "$1" "${B}_$2" >>"$RESULTS" <<'PY'
+import json, sys
+for k, v in json.load(open(sys.argv[1])).items():
+    print(f"{sys.argv[2]}{k}\t{json.dumps(v) if isinstance(v, (dict, list)) else v}")
+PY
+}
+
+# CPU time of forma serve so far (clock ticks); the machine's total and idle ticks.
+server_cpu() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
+machine_cpu() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= NF; i++) t += $i; print t, $5 + $6 }' /proc/stat; }
+# From two server_cpu readings: seconds of CPU; from two machine_cpu readings: % of the cores busy.
+cpu_seconds() { python3 -c "import sys; print(f'{(int(sys.argv[2]) - int(sys.argv[1])) / int(sys.argv[3]):.2f}')" "$1" "$2" "$(getconf CLK_TCK)"; }
+busy_percent() { python3 -c "import sys; a, b = map(int, sys.argv[1].split()); c, d = map(int, sys.argv[2].split()); print(f'{100 * (1 - (d - b) / (c - a)):.0f}')" "$1" "$2"; }
+
+# A fresh base for backend B in DIR: sets DB_URL (SQLite in DIR, or a database forma_bench_<pid>
+# created on PG_URL and dropped on exit), and puts the PostgreSQL version and durability settings.
+new_base() {
+    local dir=$1
+    if [[ $B == sqlite ]]; then
+        DB_URL="sqlite://$dir/forma.db"
+        return
+    fi
+    drop_backend_db
+    PG_DB="forma_bench_$$"
+    timeout 60 psql "$PG_URL/postgres" -X -qc "CREATE DATABASE $PG_DB" >/dev/null || die "could not create the database $PG_DB"
+    DB_URL="$PG_URL/$PG_DB"
+    putb server "$(psql "$DB_URL" -X -qAtc 'SHOW server_version' | awk '{ print $1 }')"
+    putb sync "synchronous_commit=$(psql "$DB_URL" -X -qAtc 'SHOW synchronous_commit'), fsync=$(psql "$DB_URL" -X -qAtc 'SHOW fsync')"
+}
+
+# `forma demo` into the new base (output in DIR): sets ADMIN_EMAIL and ADMIN_PASSWORD, the demo
+# administrator's login as the demo prints it.
+demo_with_login() {
+    local dir=$1 login_line
+    bounded 300 "$BIN" --db "$DB_URL" demo >"$dir/demo.out" 2>"$dir/demo.err" || { cat "$dir/demo.err" >&2; die "forma demo failed"; }
+    # « Gestion : identifiant admin@demo.forma.test — mot de passe … »
+    login_line=$(grep -a -m1 'Gestion : identifiant' "$dir/demo.out" || true)
+    [[ -n $login_line ]] || { cat "$dir/demo.out" >&2; die "forma demo printed no administrator login (was the base new?)"; }
+    ADMIN_EMAIL=$(sed -E 's/.*identifiant ([^ ]+) .*/\1/' <<<"$login_line")
+    ADMIN_PASSWORD=$(sed -E 's/.*mot de passe (.+)$/\1/' <<<"$login_line")
+    [[ $ADMIN_EMAIL == *@* && -n $ADMIN_PASSWORD ]] || die "could not read the login from: $login_line"
+}
+
+# `forma token add` with the scopes given (after DIR and a name): sets API_TOKEN.
+api_token() {
+    local dir=$1 name=$2 scope args=()
+    shift 2
+    for scope; do args+=(--scope "$scope"); done
+    API_TOKEN=$(bounded 60 "$BIN" --db "$DB_URL" token add --name "$name" "${args[@]}" 2>"$dir/token.err") \
+        || { cat "$dir/token.err" >&2; die "forma token add failed"; }
+    [[ $API_TOKEN =~ ^[A-Za-z0-9_]+$ ]] || die "forma token add printed no token"
+}
+
+# Signs in as ADMIN_EMAIL on the running server, as a browser would (POST /connexion, no Origin
+# header): sets SESSION, the forma_session cookie's value.
+sign_in() {
+    local dir=$1 status
+    fetch -o /dev/null -D "$dir/login.headers" -X POST --data-urlencode "email=$ADMIN_EMAIL" \
+        --data-urlencode "password=$ADMIN_PASSWORD" "$URL/connexion"
+    status=$(awk 'NR == 1 { print $2 }' "$dir/login.headers")
+    [[ $status == 303 ]] || { cat "$dir/login.headers" >&2; die "POST /connexion answered $status, expected 303"; }
+    SESSION=$(grep -i -m1 '^set-cookie: forma_session=' "$dir/login.headers" | sed -E 's/^[^:]*: forma_session=([^;]*).*/\1/' | tr -d '\r')
+    [[ $SESSION =~ ^[0-9a-f]{32}$ ]] || { cat "$dir/login.headers" >&2; die "no session cookie in the login answer"; }
 }

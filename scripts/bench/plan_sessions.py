@@ -10,7 +10,9 @@ Prints one JSON object: sessions and days created, seconds taken (sequential req
 checked for conflicts by the server before it is written), warnings returned, how many of the
 days created fall between the first and last day of --window-session (read through the API), and
 the new sessions' numbers. Also used by the registration burst (scripts/bench/registration-burst.sh)
-with --capacity and --last-day-max, so that some days have a lower limit than their session.
+with --capacity and --last-day-max, so that some days have a lower limit than their session, and
+by the attendance spike (scripts/bench/attendance-spike.sh) with --every-day and --morning/--afternoon,
+for one-day sessions today, whatever the weekday, signed at any hour.
 """
 
 import argparse
@@ -39,13 +41,22 @@ def call(method, url, token=None, body=None):
         return e.code, e.read().decode(errors="replace")
 
 
-def working_days(first, last):
+def working_days(first, last, every_day=False):
     day, out = first, []
     while day <= last:
-        if day.weekday() < 5:
+        if every_day or day.weekday() < 5:
             out.append(day)
         day += dt.timedelta(days=1)
     return out
+
+
+def half_day(text):
+    """`HH:MM-HH:MM` -> the API's half-day object."""
+    try:
+        start, end = (dt.time.fromisoformat(t.strip()) for t in text.split("-"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected HH:MM-HH:MM, got {text!r}") from None
+    return {"start": start.strftime("%H:%M:%S"), "end": end.strftime("%H:%M:%S")}
 
 
 def main():
@@ -54,12 +65,15 @@ def main():
     ap.add_argument("--token", required=True, help="an API token with planning:write and planning:read")
     ap.add_argument("--count", type=int, required=True, help="sessions to plan")
     ap.add_argument("--days", type=int, default=2, help="working days per session")
+    ap.add_argument("--every-day", action="store_true", help="count every calendar day as a working day (weekends too)")
     ap.add_argument("--first", type=dt.date.fromisoformat, required=True, help="first day of the period")
     ap.add_argument("--last", type=dt.date.fromisoformat, required=True, help="last day of the period")
     ap.add_argument("--window-session", type=int, help="count the days created between this session's first and last days")
     ap.add_argument("--capacity", type=int, default=12, help="places of each session")
     ap.add_argument("--last-day-max", type=int,
                     help="head-count 1 to N on the last day of every other session (the 2nd, 4th…): a day limit below the session's")
+    ap.add_argument("--morning", type=half_day, help="HH:MM-HH:MM: the morning's hours (with neither option: the server's default day)")
+    ap.add_argument("--afternoon", type=half_day, help="HH:MM-HH:MM: the afternoon's hours; with --morning alone, no afternoon")
     a = ap.parse_args()
 
     status, listing = call("GET", f"{a.url}/api/v1/programs?kind=INTER&per_page=100")
@@ -67,7 +81,7 @@ def main():
         sys.exit(f"no published INTER program from the API ({status}): {listing}")
     slugs = [p["slug"] for p in listing["items"]]
 
-    days = working_days(a.first, a.last)
+    days = working_days(a.first, a.last, a.every_day)
     if len(days) < a.days:
         sys.exit("the period holds fewer working days than one session needs")
     starts = len(days) - a.days + 1
@@ -83,6 +97,10 @@ def main():
             "days": [{"date": d.isoformat(), "title": f"Journée {j + 1}", "place": f"Salle d'essai {k % 17 + 1}, Moulins"}
                      for j, d in enumerate(dates)],
         }
+        for day in body["days"]:
+            for half in ("morning", "afternoon"):
+                if getattr(a, half):
+                    day[half] = getattr(a, half)
         if a.last_day_max and k % 2 == 1:
             body["days"][-1].update(headcount_min=1, headcount_max=a.last_day_max)
         status, answer = call("POST", f"{a.url}/api/v1/sessions", a.token, body)

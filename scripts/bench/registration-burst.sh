@@ -73,7 +73,6 @@ CHECK_PY=$ROOT/scripts/bench/check_registrations.py
 FETCH_MAX_TIME=30
 SHEETS=0                        # put_context reports it; no generated sheets here
 WRK_CONNECTIONS=$CONCURRENCY    # idem: the load's concurrency (the client is not wrk)
-PG_DB=""
 
 # ---------------------------------------------------------------------------------------------
 # 1. Tools, settings and binary
@@ -86,46 +85,12 @@ for v in SESSIONS SESSION_DAYS CAPACITY ATTEMPTS CONCURRENCY REFERENCE_REQUESTS 
     [[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "BENCH_$v must be a whole number above 0"
 done
 [[ $LAST_DAY_MAX =~ ^[0-9]+$ && $SINGLE_DAY_EVERY =~ ^[0-9]+$ ]] || die "BENCH_LAST_DAY_MAX and BENCH_SINGLE_DAY_EVERY must be whole numbers"
-[[ $POSTGRES == auto || $POSTGRES == 0 || $POSTGRES == 1 ]] || die "BENCH_POSTGRES must be auto, 0 or 1"
-
-BACKENDS=(sqlite)
-if [[ $POSTGRES != 0 ]]; then
-    if command -v psql >/dev/null && timeout 10 psql "$PG_URL/postgres" -X -qAtc 'SELECT 1' >/dev/null 2>&1; then
-        BACKENDS+=(postgres)
-    elif [[ $POSTGRES == 1 ]]; then
-        die "BENCH_POSTGRES=1 but no PostgreSQL answers at $PG_URL (or psql is missing)"
-    else
-        log "no PostgreSQL at $PG_URL (or no psql): SQLite only"
-    fi
-fi
+pick_backends
 
 build_forma
 
-# shellcheck disable=SC2317  # run by cleanup in lib.sh
-cleanup_extra() {
-    if [[ -n $PG_DB ]]; then
-        timeout 60 psql "$PG_URL/postgres" -X -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 \
-            || log "could not drop the database $PG_DB"
-    fi
-}
-
 make_tmp forma-bench-burst.XXXXXX
 unset FORMA_SMTP_URL FORMA_MAIL_FROM
-
-# CPU time of forma serve so far (clock ticks); the machine's total and idle ticks.
-server_cpu() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
-machine_cpu() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= NF; i++) t += $i; print t, $5 + $6 }' /proc/stat; }
-
-# Puts KEY VALUE under the current backend's prefix.
-putb() { put "${B}_$1" "$2"; }
-# Puts every field of a one-line JSON object under the current backend's prefix (and PREFIX).
-put_json() {
-    python3 - "$1" "${B}_$2" >>"$RESULTS" <<'PY'
-import json, sys
-for k, v in json.load(open(sys.argv[1])).items():
-    print(f"{sys.argv[2]}{k}\t{json.dumps(v) if isinstance(v, (dict, list)) else v}")
-PY
-}
 
 # ---------------------------------------------------------------------------------------------
 # 2. One backend, from an empty base to the checked burst
@@ -134,41 +99,20 @@ run_backend() {
     B=$1
     local dir=$TMP/$B
     mkdir -p "$dir"
-    if [[ $B == sqlite ]]; then
-        DB_URL="sqlite://$dir/forma.db"
-    else
-        PG_DB="forma_bench_$$"
-        timeout 60 psql "$PG_URL/postgres" -X -qc "CREATE DATABASE $PG_DB" >/dev/null || die "could not create the database $PG_DB"
-        DB_URL="$PG_URL/$PG_DB"
-        putb server "$(psql "$DB_URL" -X -qAtc 'SHOW server_version' | awk '{ print $1 }')"
-        putb sync "synchronous_commit=$(psql "$DB_URL" -X -qAtc 'SHOW synchronous_commit'), fsync=$(psql "$DB_URL" -X -qAtc 'SHOW fsync')"
-    fi
+    new_base "$dir"
     log "[$B] forma demo into a fresh base"
-    bounded 300 "$BIN" --db "$DB_URL" demo >"$dir/demo.out" 2>"$dir/demo.err" || { cat "$dir/demo.err" >&2; die "forma demo failed"; }
-    # « Gestion : identifiant admin@demo.forma.test — mot de passe … »
-    local login_line email password token
-    login_line=$(grep -a -m1 'Gestion : identifiant' "$dir/demo.out" || true)
-    [[ -n $login_line ]] || { cat "$dir/demo.out" >&2; die "forma demo printed no administrator login (was the base new?)"; }
-    email=$(sed -E 's/.*identifiant ([^ ]+) .*/\1/' <<<"$login_line")
-    password=$(sed -E 's/.*mot de passe (.+)$/\1/' <<<"$login_line")
-    [[ $email == *@* && -n $password ]] || die "could not read the login from: $login_line"
-    token=$(bounded 60 "$BIN" --db "$DB_URL" token add --name "bench burst" --scope planning:write --scope planning:read 2>"$dir/token.err") \
-        || { cat "$dir/token.err" >&2; die "forma token add failed"; }
-    [[ $token =~ ^[A-Za-z0-9_]+$ ]] || die "forma token add printed no token"
+    demo_with_login "$dir"
+    api_token "$dir" "bench burst" planning:write planning:read
+    local token=$API_TOKEN
 
     log "[$B] starting forma serve on 127.0.0.1:0"
     start_server
     log "[$B] listening on $URL"
 
-    # Signing in: POST /connexion as a browser would (no Origin header), keep the session cookie.
-    fetch -o /dev/null -D "$dir/login.headers" -X POST --data-urlencode "email=$email" \
-        --data-urlencode "password=$password" "$URL/connexion"
-    local login_status session
-    login_status=$(awk 'NR == 1 { print $2 }' "$dir/login.headers")
-    [[ $login_status == 303 ]] || { cat "$dir/login.headers" >&2; die "POST /connexion answered $login_status, expected 303"; }
-    session=$(grep -i -m1 '^set-cookie: forma_session=' "$dir/login.headers" | sed -E 's/^[^:]*: forma_session=([^;]*).*/\1/' | tr -d '\r')
-    [[ $session =~ ^[0-9a-f]{32}$ ]] || { cat "$dir/login.headers" >&2; die "no session cookie in the login answer"; }
-    log "[$B] signed in as $email"
+    # Signing in as the demo administrator; the session cookie is kept.
+    sign_in "$dir"
+    local session=$SESSION
+    log "[$B] signed in as $ADMIN_EMAIL"
 
     # The sessions: SESSIONS for the burst and one more for the checks below.
     log "[$B] planning $((SESSIONS + 1)) sessions of $SESSION_DAYS days, $CAPACITY places (POST /api/v1/sessions)"
@@ -230,8 +174,8 @@ run_backend() {
     bounded 1800 python3 "$CLIENT_PY" register --url "$URL" --cookie "$session" --sessions "$dir/sessions.json" \
         --attempts "$ATTEMPTS" --concurrency "$CONCURRENCY" --single-day-every "$SINGLE_DAY_EVERY" \
         --timeout "$REQUEST_TIMEOUT" --out "$dir/attempts.tsv" >"$dir/burst.json" || die "the burst failed"
-    putb cpu_server "$(python3 -c "import sys; print(f'{(int(sys.argv[2]) - int(sys.argv[1])) / int(sys.argv[3]):.2f}')" "$cpu_before" "$(server_cpu)" "$(getconf CLK_TCK)")"
-    putb cpu_machine "$(python3 -c "import sys; a, b = map(int, sys.argv[1].split()); c, d = map(int, sys.argv[2].split()); print(f'{100 * (1 - (d - b) / (c - a)):.0f}')" "$machine_before" "$(machine_cpu)")"
+    putb cpu_server "$(cpu_seconds "$cpu_before" "$(server_cpu)")"
+    putb cpu_machine "$(busy_percent "$machine_before" "$(machine_cpu)")"
     loadavg "${B}_after"
     memory "${B}_after"
     put_json "$dir/burst.json" burst_
