@@ -337,19 +337,6 @@ pub async fn paper_form(State(state): State<AppState>, current: CurrentUser, Pat
     render(&state, paper_page(&state, user, &ctx, typed, FieldErrors::default()))
 }
 
-/// What a scan is, from its first bytes.
-fn scan_type(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"%PDF-") {
-        Some("application/pdf")
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else {
-        None
-    }
-}
-
 pub const MAX_SCAN_BYTES: usize = 5 * 1024 * 1024;
 
 /// Records a paper sheet: the scan, one `upload` event per trainee, and the closing.
@@ -404,7 +391,7 @@ pub async fn paper_upload(State(state): State<AppState>, current: CurrentUser, P
             errors.add("scan", "La feuille numérisée ne doit pas dépasser 5 Mo.");
             None
         }
-        Some(bytes) => match scan_type(&bytes) {
+        Some(bytes) => match forma_domain::directory::document_type(&bytes) {
             Some(mime) => Some((bytes, mime)),
             None => {
                 errors.add("scan", "Formats acceptés : PDF, PNG ou JPEG.");
