@@ -279,7 +279,7 @@ test("sans appareil photo, un stagiaire tape le code sur sa page personnelle et 
     await tabTo(sign);
     const refused = await navigate(page, () => page.keyboard.press('Enter'));
     assert.equal(refused.status(), 422);
-    assert.equal(pathOf(page), plan.links.karim);
+    assert.equal(pathOf(page), `${plan.links.karim}/emarger`);
     assert.match(await page.getByRole('alert').first().innerText(), /Votre signature n'est pas enregistrée/);
     assert.equal(await code.getAttribute('aria-invalid'), 'true');
     assert.match(await descriptionOf(code), /Ce code n'est pas le bon : vérifiez les 6 chiffres affichés dans la salle\./);
