@@ -495,6 +495,19 @@ impl Store {
         Ok(rows.into_iter().map(EventRow::record).collect())
     }
 
+    /// The events of one half-day, in chain order: what a signature or the trainer's screen needs,
+    /// without reading the rest of the session's chain.
+    pub async fn half_day_attendance(&self, day_id: i64, half_day: HalfDay) -> Result<Vec<AttendanceRecord>, StoreError> {
+        let rows: Vec<EventRow> = on_pool!(self, pool => {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{EVENT_COLUMNS} WHERE day_id = $1 AND half_day = $2 ORDER BY seq")))
+                .bind(day_id)
+                .bind(half_str(half_day))
+                .fetch_all(pool)
+                .await?
+        });
+        Ok(rows.into_iter().map(EventRow::record).collect())
+    }
+
     /// The closings of a session's half-days (open ones have no row).
     pub async fn half_day_states(&self, session_id: i64) -> Result<Vec<HalfDayState>, StoreError> {
         type Row = (i64, String, Option<DateTime<Utc>>, Option<String>, Option<String>, bool);

@@ -26,6 +26,24 @@
       var y = Math.round((event.clientY - box.top) * canvas.height / box.height);
       return [Math.max(0, Math.min(canvas.width, x)), Math.max(0, Math.min(canvas.height, y))];
     }
+    function draw(stroke) {
+      ctx.beginPath();
+      ctx.moveTo(stroke[0][0], stroke[0][1]);
+      if (stroke.length === 1) ctx.lineTo(stroke[0][0] + 0.1, stroke[0][1]);
+      for (var i = 1; i < stroke.length; i++) ctx.lineTo(stroke[i][0], stroke[i][1]);
+      ctx.stroke();
+    }
+    // A form sent back (a wrong code) keeps the drawing in its field: show it again, so the
+    // trainee does not have to sign twice.
+    try {
+      var kept = field.value ? JSON.parse(field.value) : null;
+      if (kept && kept.w === canvas.width && kept.h === canvas.height && Array.isArray(kept.strokes)) {
+        strokes = kept.strokes.filter(function (s) { return Array.isArray(s) && s.length > 0; });
+        strokes.forEach(draw);
+      }
+    } catch (e) {
+      field.value = "";
+    }
     function save() {
       var points = strokes.reduce(function (n, s) { return n + s.length; }, 0);
       field.value = points >= 2 ? JSON.stringify({ w: canvas.width, h: canvas.height, strokes: strokes }) : "";
@@ -67,13 +85,38 @@
     }
   }
 
+  // Puts the fresh part in place. Its status line (role="status") stays the same element and
+  // only its text changes: a live region is read out when its text changes, not when it is
+  // replaced by a new one, and an unchanged count is not announced again every few seconds.
+  function replace(element, html) {
+    var next = document.createElement("div");
+    next.innerHTML = html;
+    var kept = element.querySelector('[role="status"]');
+    var fresh = next.querySelector('[role="status"]');
+    if (!kept || !fresh || kept.parentNode !== element || fresh.parentNode !== next) {
+      element.innerHTML = html;
+      return;
+    }
+    while (kept.previousSibling) element.removeChild(kept.previousSibling);
+    while (kept.nextSibling) element.removeChild(kept.nextSibling);
+    while (next.firstChild !== fresh) element.insertBefore(next.firstChild, kept);
+    next.removeChild(fresh);
+    while (next.firstChild) element.appendChild(next.firstChild);
+    if (kept.textContent !== fresh.textContent) kept.textContent = fresh.textContent;
+  }
+
   function live(element) {
     var url = element.getAttribute("data-live");
     var every = parseInt(element.getAttribute("data-live-ms"), 10) || 3000;
+    var last = null;
     function refresh() {
       fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
         .then(function (response) { return response.ok ? response.text() : null; })
-        .then(function (html) { if (html !== null) element.innerHTML = html; })
+        .then(function (html) {
+          if (html === null || html === last) return;
+          last = html;
+          replace(element, html);
+        })
         .catch(function () {})
         .then(function () { setTimeout(refresh, every); });
     }

@@ -6,10 +6,9 @@
 use chrono::NaiveDate;
 use forma_domain::ProgramKind;
 use forma_domain::account::Role;
-use forma_domain::registration::{DayChoice, TraineeInput};
+use forma_domain::registration::TraineeInput;
 use forma_domain::session::{PlannedDay, SessionPlan};
 use forma_store::testing::raw_execute;
-use forma_store::{NewRegistration, RegistrationLink, RegistrationOrigin};
 
 use crate::helpers::{SEED_SLUG, get_page, location, post_form, unescaped};
 
@@ -64,18 +63,7 @@ async fn accommodation_request_from_personal_page_to_trainer_without_health_deta
         .validated()
         .unwrap();
         let token = format!("{:032x}", 0xacc0_u128 + u128::from(tag == "pg"));
-        let link = RegistrationLink { token_hash: forma_web::auth::token::hash_token(&token), expires_at: chrono::Utc::now() + chrono::Duration::days(30) };
-        let new = NewRegistration {
-            session_id: session,
-            trainee: &trainee,
-            client_id: None,
-            days: DayChoice::All,
-            idempotency_key: None,
-            origin: RegistrationOrigin::BackOffice,
-            link: Some(link),
-            mail: None,
-        };
-        let registration = store.register(&new, "test").await.unwrap().registration_id;
+        let registration = crate::helpers::register_with_link(&store, session, &trainee, &token).await;
         let personal = format!("/inscription/{token}");
         let visitor = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
 

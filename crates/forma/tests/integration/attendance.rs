@@ -9,10 +9,9 @@ use forma_domain::ProgramKind;
 use forma_domain::account::Role;
 use forma_domain::half_day::{DaySchedule, HalfDay, Slot};
 use forma_domain::presence_code::{HalfDayKey, qr_token};
-use forma_domain::registration::{DayChoice, TraineeInput};
+use forma_domain::registration::TraineeInput;
 use forma_domain::session::{PlannedDay, SessionPlan};
 use forma_store::testing::raw_execute;
-use forma_store::{NewRegistration, RegistrationLink, RegistrationOrigin};
 
 use crate::helpers::{SEED_SLUG, TestApp, get_page, location, on_each_backend, post_form, unescaped};
 
@@ -62,18 +61,7 @@ async fn fixture(app: &TestApp, tag: &str) -> Fixture {
         .validated()
         .unwrap();
         let token = format!("{:032x}", 0xe3a0_u128 + n as u128 + if tag == "pg" { 16 } else { 0 });
-        let link = RegistrationLink { token_hash: forma_web::auth::token::hash_token(&token), expires_at: Utc::now() + chrono::Duration::days(30) };
-        let new = NewRegistration {
-            session_id: session,
-            trainee: &trainee,
-            client_id: None,
-            days: DayChoice::All,
-            idempotency_key: None,
-            origin: RegistrationOrigin::BackOffice,
-            link: Some(link),
-            mail: None,
-        };
-        let id = store.register(&new, "test").await.unwrap().registration_id;
+        let id = crate::helpers::register_with_link(&store, session, &trainee, &token).await;
         trainees.push((id, token, format!("{name} Signataire")));
     }
     store.close().await;
@@ -88,8 +76,11 @@ fn phone() -> reqwest::Client {
 
 /// The 6-digit code on the trainer's screen.
 fn code_on(screen: &str) -> String {
+    // The digits follow the words a screen reader reads before them.
     let at = screen.find("class=\"code-digits\"").expect("a code on the screen");
-    screen[at..].split('>').nth(1).unwrap().chars().take_while(char::is_ascii_digit).collect()
+    let label = "Code : </span>";
+    let digits = at + screen[at..].find(label).expect("the code's spoken label") + label.len();
+    screen[digits..].chars().take_while(char::is_ascii_digit).collect()
 }
 
 fn form(pairs: &[(&str, &str)]) -> String {

@@ -124,11 +124,16 @@ async fn a_venue_with_its_rooms() {
         let venue = [("name", "Centre EGOC — Clermont-Ferrand"), ("address", "10 rue de la Formation"), ("city", ""), ("accessibility", "Plain-pied.")];
         let html = refused(&app, &client, "/gestion/lieux", &venue).await;
         assert!(html.contains("La ville est obligatoire.") && html.contains("value=\"Centre EGOC — Clermont-Ferrand\""));
-        let venue = [("name", "Centre EGOC — Clermont-Ferrand"), ("address", "10 rue de la Formation"), ("city", "Clermont-Ferrand"), ("accessibility", "Plain-pied.")];
+        // The reception desk's address is checked, and kept as typed when refused.
+        let venue = [("name", "Centre EGOC — Clermont-Ferrand"), ("address", "10 rue de la Formation"), ("city", "Clermont-Ferrand"), ("email", "accueil@"), ("accessibility", "Plain-pied.")];
+        let html = refused(&app, &client, "/gestion/lieux", &venue).await;
+        assert!(html.contains("id=\"err-venue-email\">Adresse e-mail invalide") && html.contains("value=\"accueil@\""), "{html}");
+        let venue = [("name", "Centre EGOC — Clermont-Ferrand"), ("address", "10 rue de la Formation"), ("city", "Clermont-Ferrand"), ("email", "accueil@egoc.test"), ("accessibility", "Plain-pied.")];
         let location = posted(&app, &client, "/gestion/lieux", &venue).await;
         let id = id_in(&location);
         let path = format!("/gestion/lieux/{id}");
         assert!(refused(&app, &client, "/gestion/lieux", &venue).await.contains("Un lieu porte déjà ce nom."));
+        assert_eq!(app.store().await.venue(id).await.unwrap().unwrap().email.as_deref(), Some("accueil@egoc.test"));
 
         posted(&app, &client, &format!("{path}/salles"), &[("name", "Salle 1"), ("capacity", "12"), ("accessible", "on")]).await;
         posted(&app, &client, &format!("{path}/salles"), &[("name", "Salle 2"), ("capacity", "16"), ("accessible", "on")]).await;

@@ -205,3 +205,20 @@ pub async fn unescaped(r: reqwest::Response) -> String {
 pub fn location(r: &reqwest::Response) -> String {
     r.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_owned()
 }
+
+/// Registers `trainee` to every day of `session` from the back-office, with the personal link
+/// whose token is `token` (valid 30 days), as a convocation would give it.
+pub async fn register_with_link(store: &Store, session: i64, trainee: &forma_domain::registration::NewTrainee, token: &str) -> i64 {
+    let link = forma_store::RegistrationLink { token_hash: forma_web::auth::token::hash_token(token), expires_at: chrono::Utc::now() + chrono::Duration::days(30) };
+    let new = forma_store::NewRegistration {
+        session_id: session,
+        trainee,
+        client_id: None,
+        days: forma_domain::registration::DayChoice::All,
+        idempotency_key: None,
+        origin: forma_store::RegistrationOrigin::BackOffice,
+        link: Some(link),
+        mail: None,
+    };
+    store.register(&new, "test").await.unwrap().registration_id
+}

@@ -22,6 +22,8 @@ struct SpacePage {
     user: User,
     heading: String,
     intro: &'static str,
+    /// What the space already leads to: (address, link text, what it is for).
+    links: &'static [(&'static str, &'static str, &'static str)],
 }
 
 /// A trainee's personal link opens a session and leads to their space. The link stays valid
@@ -47,9 +49,9 @@ pub async fn access_link(State(state): State<AppState>, Path(token): Path<String
     }
 }
 
-fn space(state: &AppState, user: User, heading: String, intro: &'static str) -> Response {
-    let layout = state.layout( heading.clone(), "");
-    let mut response = render(state, SpacePage { layout, user, heading, intro });
+fn space(state: &AppState, user: User, heading: String, intro: &'static str, links: &'static [(&'static str, &'static str, &'static str)]) -> Response {
+    let layout = state.layout(heading.clone(), "");
+    let mut response = render(state, SpacePage { layout, user, heading, intro, links });
     response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, no-store"));
     response
 }
@@ -57,11 +59,16 @@ fn space(state: &AppState, user: User, heading: String, intro: &'static str) -> 
 pub async fn trainee_space(State(state): State<AppState>, current: CurrentUser) -> Response {
     let Some(user) = current.0 else { return not_found(&state) };
     let heading = format!("Bonjour {}", user.name);
-    space(&state, user, heading, "Votre espace stagiaire réunit vos convocations, vos émargements, vos évaluations et vos attestations.")
+    space(&state, user, heading, "Votre espace stagiaire réunit vos convocations, vos émargements, vos évaluations et vos attestations.", &[])
 }
+
+/// The attendance screen is the trainer's only way to run a half-day: without this link they
+/// would have to be given its address.
+const TRAINER_LINKS: &[(&str, &str, &str)] =
+    &[("/formateur/emargement", "Émargement", "vos demi-journées d'hier, d'aujourd'hui et des sept prochains jours : le QR code à afficher, les signatures, la clôture.")];
 
 pub async fn trainer_space(State(state): State<AppState>, current: CurrentUser) -> Response {
     let Some(user) = current.0 else { return not_found(&state) };
     let heading = format!("Espace formateur — {}", user.name);
-    space(&state, user, heading, "Votre espace formateur réunit vos journées d'animation, les feuilles d'émargement et les bilans de session.")
+    space(&state, user, heading, "Votre espace formateur réunit vos journées d'animation, les feuilles d'émargement et les bilans de session.", TRAINER_LINKS)
 }

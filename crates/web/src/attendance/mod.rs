@@ -145,7 +145,7 @@ pub async fn load(state: &AppState, day_id: i64, half: HalfDay) -> Result<Option
         .filter(|r| r.status == RegistrationStatus::Confirmed && r.days.covers(day_id))
         .collect();
     expected.sort_by_key(|r| (r.last_name.to_lowercase(), r.first_name.to_lowercase()));
-    let records = state.store.session_attendance(session_id).await?.into_iter().filter(|r| r.day_id == day_id && r.event.half_day == half).collect();
+    let records = state.store.half_day_attendance(day_id, half).await?;
     Ok(Some(HalfDayContext { session, day, slot, hours, state: state_row, expected, records }))
 }
 

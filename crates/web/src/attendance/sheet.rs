@@ -105,10 +105,11 @@ pub fn columns(session: &SessionDetail, states: &[HalfDayState]) -> Vec<(Column,
     columns
 }
 
-fn cell(records: &[AttendanceRecord], registration: i64, column: &Column) -> Cell {
-    let half: Vec<AttendanceRecord> = records.iter().filter(|r| r.day_id == column.day_id && r.event.half_day == column.half).cloned().collect();
-    let presence = forma_domain::attendance_state::presence(attendance_entries(&half, registration));
-    let signed = forma_domain::attendance_state::signed(attendance_entries(&half, registration));
+/// A trainee's cell for one half-day, from that half-day's events; the presence also counts the
+/// hours of a closed half-day (no status at the closing is an absence).
+fn cell(half: &[AttendanceRecord], registration: i64, column: &Column) -> (Cell, Option<Presence>) {
+    let presence = forma_domain::attendance_state::presence(attendance_entries(half, registration));
+    let signed = forma_domain::attendance_state::signed(attendance_entries(half, registration));
     let corrections = half
         .iter()
         .filter(|r| r.event.registration_id == Some(registration) && r.event.kind == EventKind::Correct)
@@ -120,7 +121,8 @@ fn cell(records: &[AttendanceRecord], registration: i64, column: &Column) -> Cel
         None if column.closed => "Absent".to_owned(),
         None => "—".to_owned(),
     };
-    Cell { label, corrections }
+    let counted = column.closed.then(|| presence.unwrap_or(Presence::new(AttendanceStatus::Absent)));
+    (Cell { label, corrections }, counted)
 }
 
 pub async fn show(State(state): State<AppState>, current: CurrentUser, PathId(id): PathId, Query(q): Query<NoticeQuery>) -> Response {
@@ -130,20 +132,23 @@ pub async fn show(State(state): State<AppState>, current: CurrentUser, PathId(id
         let states = state.store.half_day_states(id).await?;
         let records = state.store.session_attendance(id).await?;
         let columns = columns(&session, &states);
+        // Each column's events, split once: every trainee's cell reads its column's only.
+        let by_column: Vec<Vec<AttendanceRecord>> =
+            columns.iter().map(|(c, _, _)| records.iter().filter(|e| e.day_id == c.day_id && e.event.half_day == c.half).cloned().collect()).collect();
         let rows = attendees(state.store.session_registrations(id).await?)
             .into_iter()
             .map(|r| {
                 let mut totals = TraineeAttendance::default();
                 let cells = columns
                     .iter()
-                    .map(|(column, slot, date)| {
+                    .zip(&by_column)
+                    .map(|((column, slot, date), half)| {
                         r.days.covers(column.day_id).then(|| {
-                            if column.closed {
-                                let half: Vec<AttendanceRecord> = records.iter().filter(|e| e.day_id == column.day_id && e.event.half_day == column.half).cloned().collect();
-                                let presence = forma_domain::attendance_state::presence(attendance_entries(&half, r.id)).unwrap_or(Presence::new(AttendanceStatus::Absent));
+                            let (cell, counted) = cell(half, r.id, column);
+                            if let Some(presence) = counted {
                                 totals.add(*date, *slot, &presence);
                             }
-                            cell(&records, r.id, column)
+                            cell
                         })
                     })
                     .collect();

@@ -77,6 +77,10 @@ pub struct SigningOffer {
     pub code: String,
     pub code_error: Option<String>,
     pub signature_error: Option<String>,
+    /// What a refused form carried, given back with it: a wrong code should not cost the
+    /// trainee their drawing (redrawn by the script) or their ticked confirmation.
+    pub signature: String,
+    pub confirmed: bool,
 }
 
 /// The half-day `registration` may sign now (the current one of today's day), if any.
@@ -88,18 +92,19 @@ pub async fn signing_offer(state: &AppState, row: &RegistrationRow) -> Result<Op
     let Some(session) = state.store.session(row.session_id).await? else { return Ok(None) };
     let Some(day) = session.days.iter().find(|d| d.day.date == today && row.days.covers(d.id)) else { return Ok(None) };
     let now = Utc::now();
-    for half in [HalfDay::Morning, HalfDay::Afternoon] {
+    // The latest open half-day is the current one; the morning stays on offer until the
+    // afternoon opens, in case the trainer closes late.
+    for half in [HalfDay::Afternoon, HalfDay::Morning] {
         let Some(ctx) = load(state, day.id, half).await? else { continue };
         if !ctx.open_for_signing(now) {
             continue;
         }
-        // The morning stays on offer until the afternoon opens, in case the trainer closes late.
         let signed_at = ctx
             .records
             .iter()
             .find(|r| r.event.registration_id == Some(row.id) && r.event.kind == forma_domain::attendance_chain::EventKind::Sign)
             .map(|r| hm(r.event.recorded_at.with_timezone(&chrono_tz::Europe::Paris).time()));
-        let offer = SigningOffer {
+        return Ok(Some(SigningOffer {
             day_id: day.id,
             half: half_segment(half),
             label: format!("{} — {}", ctx.when(), ctx.hours_label()),
@@ -107,11 +112,9 @@ pub async fn signing_offer(state: &AppState, row: &RegistrationRow) -> Result<Op
             code: String::new(),
             code_error: None,
             signature_error: None,
-        };
-        let afternoon_open = half == HalfDay::Morning && load(state, day.id, HalfDay::Afternoon).await?.is_some_and(|a| a.open_for_signing(now));
-        if !afternoon_open {
-            return Ok(Some(offer));
-        }
+            signature: String::new(),
+            confirmed: false,
+        }));
     }
     Ok(None)
 }
@@ -168,6 +171,8 @@ pub async fn sign_with_code(State(state): State<AppState>, client: Client, Path(
         code: form.code.clone(),
         code_error: None,
         signature_error: None,
+        signature: String::new(),
+        confirmed: !form.signature.confirm.is_empty(),
     };
     if let Some(message) = refusal(&ctx, &row) {
         offer.code_error = Some(message.into());
@@ -186,6 +191,9 @@ pub async fn sign_with_code(State(state): State<AppState>, client: Client, Path(
         offer.code_error = Some(e.code_message().into());
     }
     let signature = form.signature.strokes().map_err(|m| offer.signature_error = Some(m)).ok().flatten();
+    if signature.is_some() {
+        offer.signature = form.signature.signature.clone();
+    }
     if offer.code_error.is_some() || offer.signature_error.is_some() {
         return crate::site::registration::signing_refused(&state, &token, offer, StatusCode::UNPROCESSABLE_ENTITY).await;
     }

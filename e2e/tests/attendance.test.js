@@ -371,7 +371,7 @@ test("l'écran du formateur suit les signatures, la demi-journée est close et c
   const corrected = await save();
   assert.equal(corrected.status(), 200);
   assert.match(await screen.getByRole('status').first().innerText(), /^Correctif enregistré/);
-  assert.equal(await screenStatus(screen, TRAINEES.sophie), 'Absence justifiée — Arrêt maladie');
+  assert.equal(await screenStatus(screen, TRAINEES.sophie), 'Absence justifiée : Arrêt maladie');
   await checkA11y(screen, 'emargement-correctif');
 
   // The session's grid: the correction shows with its date and reason.
