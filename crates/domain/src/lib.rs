@@ -10,6 +10,7 @@ pub mod amendment;
 pub mod attendance;
 pub mod attendance_chain;
 pub mod attendance_state;
+pub mod certificate;
 pub mod completeness;
 pub mod conflicts;
 pub mod directory;

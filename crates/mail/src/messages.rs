@@ -265,6 +265,25 @@ pub fn attendance_alert(org: &str, recipient_email: &str, recipient_name: &str, 
     compose_notice(recipient_email, &m, &AttendanceAlertText { m: &m }, &AttendanceAlertHtml { m: &m })
 }
 
+#[derive(Template)]
+#[template(path = "certificates_issued.txt")]
+struct CertificatesIssuedText<'a> {
+    m: &'a Notice<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "certificates_issued.html")]
+struct CertificatesIssuedHtml<'a> {
+    m: &'a Notice<'a>,
+}
+
+/// Tells a trainee their end-of-training documents are issued; `list` has one line per document,
+/// « Certificat de réalisation : https://…/verifier/…/document.pdf ».
+pub fn certificates_issued(org: &str, recipient_email: &str, recipient_name: &str, training: &str, list: &str) -> OutgoingMail {
+    let m = Notice { subject: "Vos documents de fin de formation", org, name: recipient_name, training, link: "", trainee: "", note: list };
+    compose_notice(recipient_email, &m, &CertificatesIssuedText { m: &m }, &CertificatesIssuedHtml { m: &m })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
