@@ -12,6 +12,7 @@ use forma_domain::organisation::{Organisation, Referent};
 use forma_store::{NewUser, Store};
 
 pub mod attendance;
+pub mod certificates;
 pub mod directory;
 pub mod planning;
 pub mod registrations;
@@ -165,9 +166,10 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoLoaded> {
     registrations::load(store, today).await?;
     if let Some(seed) = programs.first() {
         attendance::load(store, &directory, seed.slug.as_str(), today).await?;
+        certificates::load(store).await?;
     }
     let summary = format!(
-        "Démonstration : {} fiches ({} créées, {} inchangées), {created} sessions ajoutées{}, annuaire (clients, lieux, formateurs), demandes, conventions et inscriptions en place",
+        "Démonstration : {} fiches ({} créées, {} inchangées), {created} sessions ajoutées{}, annuaire (clients, lieux, formateurs), demandes, conventions, inscriptions, émargements et certificats en place",
         programs.len(),
         summary.created,
         summary.unchanged,

@@ -6,6 +6,7 @@ mod app;
 mod assets;
 mod attendance;
 mod cache;
+mod certificates;
 mod config;
 mod error;
 mod markdown;
@@ -23,6 +24,7 @@ pub mod site;
 pub mod testing;
 
 pub use app::Application;
+pub use certificates::manage::{issue_ready as issue_certificates, replace as replace_certificate};
 pub use config::WebConfig;
 pub use refresh::rebuild_search;
 pub use auth::access::{Access, ROUTES};

@@ -19,7 +19,7 @@ use crate::gestion::{
     accommodations, amendments, calendar, calendar_feeds, categories, client, clients, conventions, dashboard, editor, journal, organisation, outbox, programs, registrations, requests, sessions, tokens, trainer,
     trainer_documents, trainers, users, venue, venues, versions,
 };
-use crate::{account, api, attendance, security, site};
+use crate::{account, api, attendance, certificates, security, site};
 
 async fn healthz(State(state): State<AppState>) -> Response {
     match state.store.ping().await {
@@ -76,6 +76,14 @@ pub fn router(state: AppState) -> Router {
         .route("/gestion/emargement/{day}/{half}/feuille-numerisee", get(attendance::sheet::paper_scan))
         .route("/gestion/suivi-assiduite", get(attendance::followup::list))
         .route("/gestion/suivi-assiduite/{id}", post(attendance::followup::add_note))
+        .route("/gestion/sessions/{id}/certificats", get(certificates::manage::show).post(certificates::manage::issue))
+        .route("/gestion/sessions/{id}/certificats/modifier", post(certificates::manage::change))
+        .route("/gestion/sessions/{id}/certificats.zip", get(certificates::manage::zip))
+        .route("/gestion/certificats/{code}/pdf", get(certificates::manage::document))
+        .route("/verifier", get(certificates::verify::form))
+        .route("/verifier/cle-publique.pem", get(certificates::verify::public_key))
+        .route("/verifier/{code}", get(certificates::verify::show))
+        .route("/verifier/{code}/document.pdf", get(certificates::verify::document))
         .route("/recherche", get(site::search))
         .route("/accessibilite", get(site::accessibility))
         .route("/healthz", get(healthz))

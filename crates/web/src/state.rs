@@ -30,6 +30,8 @@ pub struct AppState {
     indexed: Arc<RwLock<Option<CatalogueStamp>>>,
     /// The key of the rotating presence codes, shared by every node (read once from the store).
     pub(crate) presence_secret: Arc<tokio::sync::OnceCell<Vec<u8>>>,
+    /// The certificates' signing key, shared by every node (read once from the store).
+    pub(crate) certificate_signer: Arc<tokio::sync::OnceCell<forma_domain::certificate::CertificateSigner>>,
     /// Wrong presence codes per registration on this node (see `attendance::trainee`).
     pub(crate) code_failures: Arc<std::sync::Mutex<std::collections::HashMap<i64, (u32, std::time::Instant)>>>,
 }
@@ -48,6 +50,7 @@ impl AppState {
             has_logo: Arc::new(AtomicBool::new(false)),
             indexed: Arc::new(RwLock::new(None)),
             presence_secret: Arc::new(tokio::sync::OnceCell::new()),
+            certificate_signer: Arc::new(tokio::sync::OnceCell::new()),
             code_failures: Arc::new(std::sync::Mutex::new(std::collections::HashMap::new())),
         }
     }

@@ -36,7 +36,8 @@ async fn every_route_with_every_persona() {
                     .replace("{number}", "1")
                     .replace("{day}", "1")
                     .replace("{half}", "matin")
-                    .replace("{qr}", "0-00");
+                    .replace("{qr}", "0-00")
+                    .replace("{code}", "0000000000000000");
                 let method = Method::from_bytes(method.as_bytes()).unwrap();
                 let mut request = plain.request(method.clone(), format!("{}{path}", app.base));
                 if let Some(id) = persona.user_id {

@@ -10,6 +10,7 @@ mod api_writes;
 mod authorization;
 mod backoffice;
 mod calendars;
+mod certificates;
 mod cli;
 mod conventions;
 mod directory;

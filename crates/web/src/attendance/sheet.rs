@@ -125,41 +125,77 @@ fn cell(half: &[AttendanceRecord], registration: i64, column: &Column) -> (Cell,
     (Cell { label, corrections }, counted)
 }
 
+/// One trainee's half-days of a session: a cell per column (`None`: not expected that day), the
+/// hours over closed half-days, how many of their half-days are still open, and the half-days
+/// they attended, worded for an attestation (« 12/03/2019 matin (3 h 30) »).
+pub struct TraineeGrid {
+    pub registration: RegistrationRow,
+    pub cells: Vec<Option<Cell>>,
+    pub totals: TraineeAttendance,
+    pub open: usize,
+    pub attended: Vec<String>,
+}
+
+/// A session with its half-day columns and every confirmed trainee's grid, by name.
+pub struct SessionGrid {
+    pub session: SessionDetail,
+    pub columns: Vec<Column>,
+    pub trainees: Vec<TraineeGrid>,
+}
+
+pub async fn session_grid(state: &AppState, id: i64) -> Result<Option<SessionGrid>, StoreError> {
+    let Some(session) = state.store.session(id).await? else { return Ok(None) };
+    let states = state.store.half_day_states(id).await?;
+    let records = state.store.session_attendance(id).await?;
+    let columns = columns(&session, &states);
+    // Each column's events, split once: every trainee's cell reads its column's only.
+    let by_column: Vec<Vec<AttendanceRecord>> =
+        columns.iter().map(|(c, _, _)| records.iter().filter(|e| e.day_id == c.day_id && e.event.half_day == c.half).cloned().collect()).collect();
+    let trainees = attendees(state.store.session_registrations(id).await?)
+        .into_iter()
+        .map(|registration| {
+            let mut grid = TraineeGrid { cells: Vec::with_capacity(columns.len()), totals: TraineeAttendance::default(), open: 0, attended: Vec::new(), registration };
+            for ((column, slot, date), half) in columns.iter().zip(&by_column) {
+                if !grid.registration.days.covers(column.day_id) {
+                    grid.cells.push(None);
+                    continue;
+                }
+                let (cell, counted) = cell(half, grid.registration.id, column);
+                match counted {
+                    Some(presence) => {
+                        grid.totals.add(*date, *slot, &presence);
+                        let minutes = forma_domain::attendance::attended_minutes(*slot, &presence);
+                        if minutes.0 > 0 {
+                            grid.attended.push(format!("{} ({})", column.label, minutes.label()));
+                        }
+                    }
+                    None => grid.open += 1,
+                }
+                grid.cells.push(Some(cell));
+            }
+            grid
+        })
+        .collect();
+    Ok(Some(SessionGrid { session, columns: columns.into_iter().map(|c| c.0).collect(), trainees }))
+}
+
 pub async fn show(State(state): State<AppState>, current: CurrentUser, PathId(id): PathId, Query(q): Query<NoticeQuery>) -> Response {
     let Some(user) = current.user() else { return not_found(&state) };
-    let page = async {
-        let Some(session) = state.store.session(id).await? else { return Ok(None) };
-        let states = state.store.half_day_states(id).await?;
-        let records = state.store.session_attendance(id).await?;
-        let columns = columns(&session, &states);
-        // Each column's events, split once: every trainee's cell reads its column's only.
-        let by_column: Vec<Vec<AttendanceRecord>> =
-            columns.iter().map(|(c, _, _)| records.iter().filter(|e| e.day_id == c.day_id && e.event.half_day == c.half).cloned().collect()).collect();
-        let rows = attendees(state.store.session_registrations(id).await?)
-            .into_iter()
-            .map(|r| {
-                let mut totals = TraineeAttendance::default();
-                let cells = columns
-                    .iter()
-                    .zip(&by_column)
-                    .map(|((column, slot, date), half)| {
-                        r.days.covers(column.day_id).then(|| {
-                            let (cell, counted) = cell(half, r.id, column);
-                            if let Some(presence) = counted {
-                                totals.add(*date, *slot, &presence);
-                            }
-                            cell
-                        })
-                    })
-                    .collect();
-                Row { name: format!("{} {}", r.first_name, r.last_name), employer: r.employer.clone(), cells, hours: totals.total.label() }
-            })
-            .collect();
-        let frame = Frame::new(&state, user, format!("Émargement — session n° {id}"), "sessions").notice(q.ok.as_deref());
-        Ok::<_, StoreError>(Some(SessionPage { frame, session_id: id, title: session.program_title.clone(), columns: columns.into_iter().map(|c| c.0).collect(), rows }))
-    };
-    match page.await {
-        Ok(Some(p)) => render(&state, p),
+    match session_grid(&state, id).await {
+        Ok(Some(grid)) => {
+            let rows = grid
+                .trainees
+                .into_iter()
+                .map(|t| Row {
+                    name: format!("{} {}", t.registration.first_name, t.registration.last_name),
+                    employer: t.registration.employer,
+                    cells: t.cells,
+                    hours: t.totals.total.label(),
+                })
+                .collect();
+            let frame = Frame::new(&state, user, format!("Émargement — session n° {id}"), "sessions").notice(q.ok.as_deref());
+            render(&state, SessionPage { frame, session_id: id, title: grid.session.program_title, columns: grid.columns, rows })
+        }
         Ok(None) => not_found(&state),
         Err(e) => internal(&state, e.into()),
     }

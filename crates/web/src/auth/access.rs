@@ -114,6 +114,17 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("GET", "/gestion/emargement/{day}/{half}/feuille-numerisee", Roles(STAFF)),
     ("GET", "/gestion/suivi-assiduite", Roles(STAFF)),
     ("POST", "/gestion/suivi-assiduite/{id}", Roles(STAFF)),
+    // Certificates: issued and changed by staff; anyone holding a code may check it (the code
+    // is 80 random bits, printed on the document) and download it while it is in force.
+    ("GET", "/gestion/sessions/{id}/certificats", Roles(STAFF)),
+    ("POST", "/gestion/sessions/{id}/certificats", Roles(STAFF)),
+    ("POST", "/gestion/sessions/{id}/certificats/modifier", Roles(STAFF)),
+    ("GET", "/gestion/sessions/{id}/certificats.zip", Roles(STAFF)),
+    ("GET", "/gestion/certificats/{code}/pdf", Roles(STAFF)),
+    ("GET", "/verifier", Public),
+    ("GET", "/verifier/cle-publique.pem", Public),
+    ("GET", "/verifier/{code}", Public),
+    ("GET", "/verifier/{code}/document.pdf", Public),
     ("GET", "/gestion/programmes", Roles(STAFF)),
     ("GET", "/gestion/programmes/nouvelle", Roles(STAFF)),
     ("POST", "/gestion/programmes/nouvelle", Roles(STAFF)),

@@ -188,6 +188,8 @@ struct LinkPage {
     signing: Option<SigningOffer>,
     /// The signature field's error, as the shared signature field reads it.
     signing_errors: forma_domain::FieldErrors,
+    /// The certificates in force: (document, PDF address, verification page).
+    certificates: Vec<(&'static str, String, String)>,
     script: &'static str,
 }
 
@@ -207,6 +209,13 @@ async fn link_page(state: &AppState, token: &str, error: Option<String>, notice:
     let dates: Vec<String> = session.days.iter().filter(|d| row.days.covers(d.id)).map(|d| forma_domain::french_date::long_date(d.day.date)).collect();
     let accommodation = state.store.accommodation_status_of(row.id).await?;
     let signing = crate::attendance::trainee::signing_offer(state, &row).await?;
+    let certificates = state
+        .store
+        .registration_certificates(row.id)
+        .await?
+        .into_iter()
+        .map(|c| (c.kind.0.label(), format!("/verifier/{}/document.pdf", c.code), format!("/verifier/{}", c.code)))
+        .collect();
     let may_ask = accommodation.is_none() && matches!(row.status, RegistrationStatus::Pending | RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted);
     let status = match (row.status, row.waitlist_rank) {
         (RegistrationStatus::Waitlisted, Some(p)) => format!("en liste d'attente (rang {p})"),
@@ -235,6 +244,7 @@ async fn link_page(state: &AppState, token: &str, error: Option<String>, notice:
         rules_path: crate::gestion::organisation::RULES_PATH,
         signing,
         signing_errors: forma_domain::FieldErrors::default(),
+        certificates,
         script: crate::assets::ATTENDANCE_SCRIPT_PATH,
     })
 }

@@ -1,0 +1,240 @@
+//! Certificates from attendance: nothing to issue while a half-day is open; after the closing,
+//! each trainee who attended gets three documents, told by e-mail through a real SMTP server;
+//! the public verification page says valid, revoked or replaced, and « non authentique » after
+//! a row is edited in the database; the signature checks with openssl against the published key.
+
+use chrono::{NaiveTime, Utc};
+use forma_domain::ProgramKind;
+use forma_domain::account::Role;
+use forma_domain::half_day::{DaySchedule, HalfDay, Slot};
+use forma_domain::registration::TraineeInput;
+use forma_domain::session::{PlannedDay, SessionPlan};
+use forma_store::testing::raw_execute;
+use forma_store::{HalfDaySlot, NewAttendance};
+
+use crate::helpers::{SEED_SLUG, TestApp, get_page, location, post_form, unescaped};
+
+fn time(h: u32, m: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(h, m, 0).unwrap()
+}
+
+fn form(pairs: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
+}
+
+/// A one-day session today (9:00–12:30, 13:30–17:00) with three trainees; gives the session,
+/// its day and the (registration, token) pairs.
+async fn session_with_trainees(app: &TestApp, tag: &str) -> (i64, i64, Vec<(i64, String)>) {
+    let today = Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive();
+    let schedule = DaySchedule { morning: Some(Slot { start: time(9, 0), end: time(12, 30) }), afternoon: Some(Slot { start: time(13, 30), end: time(17, 0) }) };
+    let plan = SessionPlan {
+        kind: ProgramKind::Inter,
+        client_id: None,
+        capacity: Some(10),
+        modules: vec![],
+        days: vec![PlannedDay { place: "Moulins".into(), schedule, ..PlannedDay::on(today) }],
+    };
+    let store = app.store().await;
+    let session = store.create_session(SEED_SLUG, &plan.validated().unwrap(), "test").await.unwrap();
+    let day = store.session(session).await.unwrap().unwrap().days[0].id;
+    let mut trainees = Vec::new();
+    for (n, (name, mailbox)) in [("Alice", "alice"), ("Bruno", "bruno"), ("Chloé", "chloe")].into_iter().enumerate() {
+        let trainee = TraineeInput {
+            first_name: name.into(),
+            last_name: "Certifiée".into(),
+            email: format!("{mailbox}-{tag}@certificats.test"),
+            employer: "CAF de l'Allier".into(),
+            job_role: "Technicien conseil".into(),
+            bpf_type: "private_employee".into(),
+        }
+        .validated()
+        .unwrap();
+        let token = format!("{:032x}", 0xce70_u128 + n as u128 + if tag == "pg" { 16 } else { 0 });
+        trainees.push((crate::helpers::register_with_link(&store, session, &trainee, &token).await, token));
+    }
+    store.close().await;
+    (session, day, trainees)
+}
+
+/// The codes of the certificates listed on the back-office page, in table order.
+fn codes_on(page: &str) -> Vec<String> {
+    page.match_indices("/gestion/certificats/").map(|(at, m)| page[at + m.len()..].chars().take_while(char::is_ascii_alphanumeric).collect()).collect()
+}
+
+#[tokio::test]
+async fn certificates_are_issued_from_attendance_verified_revoked_and_replaced() {
+    let smtp = forma_mail::testing::SmtpServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let urls = forma_store::testing::test_database_urls(dir.path()).await;
+    for url in &urls {
+        let app = crate::helpers::spawn_app_with_mail(url, Some(smtp.url())).await;
+        let tag = if url.starts_with("sqlite") { "sqlite" } else { "pg" };
+        app.account(&format!("certif-{tag}@test.forma.test"), Role::Gestionnaire, None).await;
+        let staff = app.signed_in(&format!("certif-{tag}@test.forma.test")).await;
+        let visitor = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let (session, day, trainees) = session_with_trainees(&app, tag).await;
+        let path = format!("/gestion/sessions/{session}/certificats");
+
+        // Nothing can be certified while the half-days are open.
+        let page = get_page(&app, &staff, &path).await;
+        assert!(page.contains("2 demi-journées pas encore closes") && page.contains("Aucun document n'est prêt à délivrer"), "{page}");
+        assert_eq!(location(&post_form(&app, &staff, &path, String::new()).await), format!("{path}?ok=certificats-aucun"));
+
+        // Alice attends all day, Bruno the morning only, Chloé never comes.
+        let store = app.store().await;
+        let today = store.session(session).await.unwrap().unwrap().days[0].day.date;
+        for half in [HalfDay::Morning, HalfDay::Afternoon] {
+            let slot = HalfDaySlot { session_id: session, day_id: day, day: today, half_day: half };
+            store.sign_attendance(slot, trainees[0].0, &NewAttendance::default(), Utc::now()).await.unwrap();
+            if half == HalfDay::Morning {
+                store.sign_attendance(slot, trainees[1].0, &NewAttendance::default(), Utc::now()).await.unwrap();
+            }
+        }
+        for half in ["matin", "apres-midi"] {
+            let r = post_form(&app, &staff, &format!("/formateur/emargement/{day}/{half}/cloturer"), form(&[("confirm", "1")])).await;
+            assert_eq!(r.status(), 303, "closing the {half}: {}", r.text().await.unwrap());
+        }
+
+        let page = get_page(&app, &staff, &path).await;
+        assert!(page.contains("7 h sur 7 h") && page.contains("3 h 30 sur 7 h") && page.contains("Aucune heure suivie"), "{page}");
+        assert!(page.contains("Délivrer les 6 documents prêts"), "{page}");
+        assert_eq!(location(&post_form(&app, &staff, &path, String::new()).await), format!("{path}?ok=certificats"));
+        let page = get_page(&app, &staff, &path).await;
+        let codes = codes_on(&page);
+        assert_eq!(codes.len(), 6, "{page}");
+        // Issuing again finds nothing more to issue.
+        assert_eq!(location(&post_form(&app, &staff, &path, String::new()).await), format!("{path}?ok=certificats-aucun"));
+
+        // Bruno is told by e-mail, with the address of each document; Chloé gets nothing.
+        let to = format!("bruno-{tag}@certificats.test");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        let mail = loop {
+            if let Some(m) = smtp.received().into_iter().find(|m| m.to == to && m.subject == "Vos documents de fin de formation") {
+                break m;
+            }
+            assert!(std::time::Instant::now() < deadline, "no certificates message to {to}");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        };
+        let links: Vec<&str> = mail.plain.split_whitespace().filter(|w| w.starts_with(&format!("{}/verifier/", app.base))).collect();
+        assert_eq!(links.len(), 3, "{}", mail.plain);
+        assert!(!smtp.received().iter().any(|m| m.to == format!("chloe-{tag}@certificats.test")), "Chloé attended nothing: no document");
+
+        // The document behind the link is the certificat de réalisation with Bruno's hours.
+        let completion_link = mail.plain.lines().find(|l| l.starts_with("Certificat de réalisation : ")).unwrap().trim_start_matches("Certificat de réalisation : ").trim();
+        let pdf = visitor.get(completion_link).send().await.unwrap();
+        assert_eq!(pdf.status(), 200);
+        assert_eq!(pdf.headers()["content-type"], "application/pdf");
+        let file = dir.path().join(format!("certificat-{tag}.pdf"));
+        std::fs::write(&file, pdf.bytes().await.unwrap()).unwrap();
+        let _ = std::fs::copy(&file, std::env::temp_dir().join(format!("forma-certificat-{tag}.pdf")));
+        let text = std::process::Command::new("pdftotext").args(["-layout", file.to_str().unwrap(), "-"]).output().unwrap();
+        let text = String::from_utf8_lossy(&text.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+        let code = completion_link.trim_end_matches("/document.pdf").rsplit('/').next().unwrap().to_owned();
+        let grouped = format!("{}-{}-{}-{}", &code[..4], &code[4..8], &code[8..12], &code[12..]);
+        for expected in ["Bruno", "CERTIFIÉE", "3 h 30", &grouped, "salarié(e) de l’entreprise CAF de l’Allier", "☒ action de formation"] {
+            assert!(text.contains(expected), "{expected} missing from the certificate:\n{text}");
+        }
+
+        // Anyone checks it without an account.
+        let check = unescaped(visitor.get(format!("{}/verifier/{code}", app.base)).send().await.unwrap()).await;
+        assert!(check.contains("Certificat de réalisation valide") && check.contains("Bruno Certifiée") && check.contains("3 h 30 suivies sur 7 h prévues"), "{check}");
+        // Typed by hand (lower case, dashes), the code leads to the same page.
+        let typed = visitor.get(format!("{}/verifier?code={}", app.base, grouped.to_lowercase())).send().await.unwrap();
+        assert_eq!(location(&typed), format!("/verifier/{code}"));
+        let bad = visitor.get(format!("{}/verifier?code=ABC-123", app.base)).send().await.unwrap();
+        assert_eq!(bad.status(), 422);
+        let bad = unescaped(bad).await;
+        assert!(bad.contains("id=\"err-code\">Ce code n'a pas la forme") && bad.contains("value=\"ABC-123\""), "{bad}");
+        let unknown = visitor.get(format!("{}/verifier/0000000000000000", app.base)).send().await.unwrap();
+        assert_eq!(unknown.status(), 404);
+        assert!(unescaped(unknown).await.contains("Aucun document ne porte ce code"));
+
+        // The signature checks with openssl against the published key.
+        let pem = visitor.get(format!("{}/verifier/cle-publique.pem", app.base)).send().await.unwrap().text().await.unwrap();
+        let row = store.certificate_by_code(&code).await.unwrap().unwrap();
+        std::fs::write(dir.path().join("key.pem"), &pem).unwrap();
+        std::fs::write(dir.path().join("content"), row.content.as_bytes()).unwrap();
+        let signature: Vec<u8> = (0..row.signature.len()).step_by(2).map(|i| u8::from_str_radix(&row.signature[i..i + 2], 16).unwrap()).collect();
+        std::fs::write(dir.path().join("signature"), &signature).unwrap();
+        let openssl = |content: &str| {
+            std::process::Command::new("openssl")
+                .current_dir(dir.path())
+                .args(["pkeyutl", "-verify", "-pubin", "-inkey", "key.pem", "-rawin", "-in", content, "-sigfile", "signature"])
+                .output()
+                .unwrap()
+        };
+        let verified = openssl("content");
+        assert!(verified.status.success(), "{}{}", String::from_utf8_lossy(&verified.stdout), String::from_utf8_lossy(&verified.stderr));
+        std::fs::write(dir.path().join("edited"), row.content.replace("Bruno", "Brunette")).unwrap();
+        assert!(!openssl("edited").status.success());
+
+        // The trainee's personal page lists the three documents.
+        let personal = get_page(&app, &visitor, &format!("/inscription/{}", trainees[1].1)).await;
+        assert!(personal.contains("Vos documents de fin de formation") && personal.contains(&format!("/verifier/{code}/document.pdf")), "{personal}");
+
+        // Revoking needs a reason, and keeps what was chosen.
+        let change = format!("{path}/modifier");
+        let r = post_form(&app, &staff, &change, form(&[("code", &code), ("reason", " "), ("action", "revoquer")])).await;
+        assert_eq!(r.status(), 422);
+        let refused = unescaped(r).await;
+        assert!(refused.contains("id=\"err-reason\">Indiquez la raison") && refused.contains(&format!("value=\"{code}\" selected")), "{refused}");
+        let r = post_form(&app, &staff, &change, form(&[("code", &code), ("reason", "Délivré par erreur."), ("action", "revoquer")])).await;
+        assert_eq!(location(&r), format!("{path}?ok=certificat-revoque"));
+        let check = unescaped(visitor.get(format!("{}/verifier/{code}", app.base)).send().await.unwrap()).await;
+        assert!(check.contains("Certificat de réalisation révoqué") && check.contains("Délivré par erreur."), "{check}");
+        assert_eq!(visitor.get(completion_link).send().await.unwrap().status(), 410);
+        // Once revoked, it cannot be revoked again.
+        let r = post_form(&app, &staff, &change, form(&[("code", &code), ("reason", "Encore."), ("action", "revoquer")])).await;
+        assert_eq!(r.status(), 422);
+
+        // Replacing: the old code points to the new one, which says what it replaces.
+        let page = get_page(&app, &staff, &path).await;
+        let alice = codes_on(&page)[0].clone();
+        let r = post_form(&app, &staff, &change, form(&[("code", &alice), ("reason", "Nom d'usage corrigé."), ("action", "remplacer")])).await;
+        assert_eq!(location(&r), format!("{path}?ok=certificat-remplace"));
+        let old = unescaped(visitor.get(format!("{}/verifier/{alice}", app.base)).send().await.unwrap()).await;
+        assert!(old.contains("remplacé") && old.contains("Nom d'usage corrigé.") && old.contains("Le document en vigueur porte le code"), "{old}");
+        let successor = store.certificate_by_code(&alice).await.unwrap().unwrap().replaced_by_code.unwrap();
+        let new = unescaped(visitor.get(format!("{}/verifier/{successor}", app.base)).send().await.unwrap()).await;
+        assert!(new.contains("valide") && new.contains(&format!("/verifier/{alice}")), "{new}");
+        let page = get_page(&app, &staff, &path).await;
+        assert!(page.contains("Historique") && page.contains("révoqué le") && page.contains("remplacé le"), "{page}");
+
+        // A row edited in the database no longer verifies.
+        raw_execute(url, &format!("UPDATE certificates SET content = REPLACE(content, 'Alice', 'Alicia') WHERE code = '{successor}'")).await;
+        let forged = unescaped(visitor.get(format!("{}/verifier/{successor}", app.base)).send().await.unwrap()).await;
+        assert!(forged.contains("Document non authentique") && !forged.contains("Alicia"), "{forged}");
+
+        // The documents in force, as one ZIP: Alice's replaced one counts once, Bruno's revoked one not.
+        let zip = staff.get(format!("{}{path}.zip", app.base)).send().await.unwrap();
+        assert_eq!(zip.status(), 200);
+        assert_eq!(zip.headers()["content-type"], "application/zip");
+        let bytes = zip.bytes().await.unwrap();
+        assert!(bytes.starts_with(b"PK"));
+
+        // The journal keeps who issued, revoked and replaced what.
+        let journal = store.audit_events(Some("certificate"), 50).await.unwrap();
+        assert!(journal.iter().any(|e| e.action == "revoke" && e.entity_id == code));
+        assert!(journal.iter().any(|e| e.action == "replace"));
+        assert!(journal.iter().filter(|e| e.action == "issue" && e.actor == format!("certif-{tag}@test.forma.test")).count() >= 6);
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn the_demo_shows_valid_revoked_and_replaced_certificates() {
+    crate::helpers::on_each_backend(|app| async move {
+        let store = app.store().await;
+        let seed = store.agreements(None).await.unwrap().into_iter().find(|a| a.number.to_string() == "26/19").unwrap().session_id;
+        let certificates = store.session_certificates(seed).await.unwrap();
+        assert_eq!(certificates.len(), 8 * 3 + 1, "three documents per agent, plus one replacement");
+        assert_eq!(certificates.iter().filter(|c| c.revoked_at.is_some()).count(), 1);
+        assert_eq!(certificates.iter().filter(|c| c.replaced_at.is_some()).count(), 1);
+        for c in certificates.iter().take(3) {
+            let page = unescaped(app.get(&format!("/verifier/{}", c.code)).await).await;
+            assert!(page.contains("Délivré par") && !page.contains("non authentique"), "{page}");
+        }
+        store.close().await;
+    })
+    .await;
+}
