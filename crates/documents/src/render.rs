@@ -24,6 +24,7 @@ pub(crate) const CONVENTION: &str = "convention.typ";
 pub(crate) const AMENDMENT: &str = "avenant.typ";
 pub(crate) const CONVOCATION: &str = "convocation.typ";
 pub(crate) const ATTENDANCE_SHEET: &str = "attendance_sheet.typ";
+pub(crate) const CERTIFICATE: &str = "certificate.typ";
 const COMMON: &str = "common.typ";
 
 static ENGINE: LazyLock<TypstEngine> = LazyLock::new(|| {
@@ -38,6 +39,7 @@ static ENGINE: LazyLock<TypstEngine> = LazyLock::new(|| {
                 ATTENDANCE_SHEET,
                 include_str!("../templates/attendance_sheet.typ"),
             ),
+            (CERTIFICATE, include_str!("../templates/certificate.typ")),
         ])
         .build()
 });
