@@ -7,10 +7,7 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use qrcode::QrCode;
-use qrcode::render::svg;
 use serde::{Deserialize, Serialize};
-use typst::foundations::Bytes;
 
 use crate::model::{Organisation, PlannedDay};
 use crate::render::{self, Obj};
@@ -103,20 +100,6 @@ pub fn kind_label(kind: &str) -> String {
         "INTER" => "formation inter-entreprises".to_owned(),
         _ => format!("formation {}", kind.trim()),
     }
-}
-
-/// The QR code of `url` as an SVG image, black on white, without a quiet zone (the template
-/// leaves room around it). `None` when the text is too long for a QR code.
-fn qr_svg(url: &str) -> Option<Bytes> {
-    let code = QrCode::new(url.as_bytes()).ok()?;
-    let image = code
-        .render::<svg::Color<'_>>()
-        .quiet_zone(false)
-        .min_dimensions(200, 200)
-        .dark_color(svg::Color("#000000"))
-        .light_color(svg::Color("#ffffff"))
-        .build();
-    Some(Bytes::new(image.into_bytes()))
 }
 
 fn contact(c: &Contact) -> Obj {
@@ -243,7 +226,7 @@ fn inputs(doc: &ConvocationDocument) -> Result<Obj, DocumentError> {
             doc.pedagogical_referent.as_ref().map(contact),
         )
         .set("rules_url", rules_url)
-        .set("personal_qr", qr_svg(&personal_url))
+        .set("personal_qr", render::qr_svg(&personal_url))
         .set("personal_url", personal_url))
 }
 
@@ -256,13 +239,5 @@ mod tests {
         assert_eq!(kind_label(" intra "), "formation intra-entreprise");
         assert_eq!(kind_label("INTER"), "formation inter-entreprises");
         assert_eq!(kind_label("sur mesure"), "formation sur mesure");
-    }
-
-    #[test]
-    fn qr_codes_are_svg_and_too_long_texts_have_none() {
-        let svg = qr_svg("https://forma.example/s/abc123").expect("a QR code");
-        let text = std::str::from_utf8(svg.as_slice()).unwrap();
-        assert!(text.contains("<svg"), "{text}");
-        assert!(qr_svg(&"x".repeat(8000)).is_none());
     }
 }

@@ -7,6 +7,9 @@
 //! - [`attendance_sheet::render`]: the feuille d'émargement of a session, one sheet per day with
 //!   each trainee's and the trainer's signature per half-day (PDF/A-2b, A4 landscape), and
 //!   [`attendance_sheet::render_blank`], the same sheet to sign by hand;
+//! - [`certificate::render`]: a trainee's certificat de réalisation (the Ministry of Labour's
+//!   model), attestation de fin de formation or attestation de suivi, with its verification code
+//!   and QR code (PDF/A-2b), and [`certificate::zip`], an archive of many for bulk download;
 //! - [`ical::calendar`]: an iCalendar feed (RFC 5545) of training half-days;
 //! - [`registrations::csv`] and [`registrations::xlsx`]: a session's registrations as a
 //!   spreadsheet, CSV for French spreadsheet software (`;`, UTF-8 BOM, CRLF) or XLSX (frozen
@@ -25,6 +28,7 @@
 
 pub mod amendment;
 pub mod attendance_sheet;
+pub mod certificate;
 pub mod convention;
 pub mod convocation;
 pub mod format;
@@ -51,6 +55,9 @@ pub enum DocumentError {
     /// The spreadsheet (XLSX) could not be written.
     #[error("le classeur n'a pas pu être écrit : {0}")]
     Spreadsheet(String),
+    /// The ZIP archive could not be written.
+    #[error("l'archive ZIP n'a pas pu être écrite : {0}")]
+    Archive(String),
     /// The compiled document could not be exported as PDF/A-2b.
     #[error("l'export PDF du modèle « {template} » a échoué : {message}")]
     Pdf {

@@ -7,8 +7,10 @@
 use std::sync::LazyLock;
 
 use chrono::{Datelike, NaiveDate};
+use qrcode::QrCode;
+use qrcode::render::svg;
 use typst::diag::SourceDiagnostic;
-use typst::foundations::{Datetime, Dict, IntoValue, Value};
+use typst::foundations::{Bytes, Datetime, Dict, IntoValue, Value};
 use typst::{World, WorldExt};
 use typst_as_lib::{TypstAsLibError, TypstEngine};
 use typst_layout::PagedDocument;
@@ -22,6 +24,7 @@ pub(crate) const CONVENTION: &str = "convention.typ";
 pub(crate) const AMENDMENT: &str = "avenant.typ";
 pub(crate) const CONVOCATION: &str = "convocation.typ";
 pub(crate) const ATTENDANCE_SHEET: &str = "attendance_sheet.typ";
+pub(crate) const CERTIFICATE: &str = "certificate.typ";
 const COMMON: &str = "common.typ";
 
 static ENGINE: LazyLock<TypstEngine> = LazyLock::new(|| {
@@ -36,6 +39,7 @@ static ENGINE: LazyLock<TypstEngine> = LazyLock::new(|| {
                 ATTENDANCE_SHEET,
                 include_str!("../templates/attendance_sheet.typ"),
             ),
+            (CERTIFICATE, include_str!("../templates/certificate.typ")),
         ])
         .build()
 });
@@ -125,6 +129,20 @@ fn typst_error(engine: &TypstEngine, template: &str, error: &TypstAsLibError) ->
             .join(" ; ")
     });
     located.unwrap_or_else(|_| diagnostics_text(diagnostics))
+}
+
+/// The QR code of `url` as an SVG image, black on white, without a quiet zone (the template
+/// leaves room around it). `None` when the text is too long for a QR code.
+pub(crate) fn qr_svg(url: &str) -> Option<Bytes> {
+    let code = QrCode::new(url.as_bytes()).ok()?;
+    let image = code
+        .render::<svg::Color<'_>>()
+        .quiet_zone(false)
+        .min_dimensions(200, 200)
+        .dark_color(svg::Color("#000000"))
+        .light_color(svg::Color("#ffffff"))
+        .build();
+    Some(Bytes::new(image.into_bytes()))
 }
 
 /// `Some` non-blank value, trimmed but otherwise untouched (identifiers, e-mail addresses).
@@ -399,6 +417,14 @@ mod tests {
         let message = typst_error(&engine, "essai.typ", &error);
         assert!(message.starts_with("essai.typ, ligne 3 : "), "{message}");
         assert!(message.contains("inconnue"), "{message}");
+    }
+
+    #[test]
+    fn qr_codes_are_svg_and_too_long_texts_have_none() {
+        let svg = qr_svg("https://forma.example/s/abc123").expect("a QR code");
+        let text = std::str::from_utf8(svg.as_slice()).unwrap();
+        assert!(text.contains("<svg"), "{text}");
+        assert!(qr_svg(&"x".repeat(8000)).is_none());
     }
 
     /// Blocks as (kind, [(text, strong)]) for comparisons.

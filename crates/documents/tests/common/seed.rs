@@ -4,12 +4,16 @@
 //!
 //! A trainee of the CAF, Camille DUPONT, is convoked to the first day (Moulins, 22 mars 2019).
 //!
+//! Another trainee, Inès MOREL, receives her certificates for a two-day action of March 2019,
+//! « Les chantiers locaux de la CTG », of which she missed the last afternoon.
+//!
 //! Shared by the integration tests and `examples/render.rs`.
 
 #![allow(dead_code)]
 
 use chrono::{NaiveDate, NaiveTime};
 use forma_documents::amendment::{AmendmentChange, AmendmentDocument};
+use forma_documents::certificate::{ActionNature, CertificateDocument, CertificateKind};
 use forma_documents::convention::ConventionDocument;
 use forma_documents::convocation::{Contact, ConvocationDay, ConvocationDocument, Trainee, Venue};
 use forma_documents::registrations::RegistrationRow;
@@ -388,4 +392,46 @@ pub fn registrations() -> Vec<RegistrationRow> {
         cancelled,
         awkward,
     ]
+}
+
+/// Inès MOREL's certificate of `kind` for « Les chantiers locaux de la CTG » (12 and 13 March
+/// 2019, 14 h planned): she attended three half-days of four, 10 h 30. The results are given;
+/// only the attestation de fin de formation prints them.
+pub fn certificate(kind: CertificateKind) -> CertificateDocument {
+    CertificateDocument {
+        kind,
+        organisation: organisation(),
+        trainee_name: "Inès MOREL".into(),
+        employer: Some("CAF de l'Allier".into()),
+        training_title: "Les chantiers locaux de la CTG : de l'acculturation à la mise en œuvre"
+            .into(),
+        nature: ActionNature::Training,
+        objectives: vec![
+            "situer les chantiers locaux dans la démarche de Convention Territoriale Globale ;"
+                .into(),
+            "conduire un diagnostic partagé avec les partenaires du territoire ;".into(),
+            "construire et animer le plan d'action d'un chantier local.".into(),
+        ],
+        first_day: date(2019, 3, 12),
+        last_day: date(2019, 3, 13),
+        place: Some("CAF de l'Allier — site de Moulins, salle Allier".into()),
+        planned_minutes: 14 * 60,
+        attended_minutes: 10 * 60 + 30,
+        half_days: vec![
+            "12/03/2019 matin (3 h 30)".into(),
+            "12/03/2019 après-midi (3 h 30)".into(),
+            "13/03/2019 matin (3 h 30)".into(),
+        ],
+        results: Some(
+            "Évaluation par mise en situation le 13 mars 2019 :\n\
+             - objectifs 1 et 2 : acquis ;\n\
+             - objectif 3 : en cours d'acquisition (après-midi du 13 mars non suivi)."
+                .into(),
+        ),
+        issued_on: date(2019, 3, 15),
+        code: "7KQ2-M9XD-4TBW-HC81".into(),
+        verify_url: "https://formation.egoc.org/verifier/7KQ2M9XD4TBWHC81".into(),
+        replaces: None,
+        public_key_fingerprint: "3f9a0c21b7e4d5a8".into(),
+    }
 }
