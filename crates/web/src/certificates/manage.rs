@@ -31,6 +31,8 @@ pub enum Slot {
     Issued { code: String, grouped: String },
     /// Can be issued now.
     Ready,
+    /// Withdrawn on purpose: not offered again (its code is in the history).
+    Revoked,
     /// Why not yet.
     NotYet(String),
 }
@@ -72,26 +74,48 @@ struct SessionPage {
 struct Situation {
     grid: SessionGrid,
     certificates: Vec<CertificateRow>,
+    /// Someone signs for the organisation (the certificat de réalisation names them).
+    signatory: bool,
+    /// The program states objectives (the attestation lists them).
+    objectives: bool,
 }
 
 impl Situation {
     async fn load(state: &AppState, id: i64) -> Result<Option<Situation>, StoreError> {
         let Some(grid) = session_grid(state, id).await? else { return Ok(None) };
         let certificates = state.store.session_certificates(id).await?;
-        Ok(Some(Situation { grid, certificates }))
+        let signatory = !state.organisation().administrative_referent.name.trim().is_empty();
+        let objectives = program_of(state, &grid.session).await?.is_some_and(|p| !p.objectives.is_empty());
+        Ok(Some(Situation { grid, certificates, signatory, objectives }))
+    }
+
+    /// Why this trainee cannot have this document yet, if so.
+    fn why_not(&self, kind: CertificateKind, trainee: &crate::attendance::sheet::TraineeGrid) -> Option<String> {
+        refusal(kind, trainee.open, trainee.totals.total.attended.0).or_else(|| match kind {
+            CertificateKind::Completion if !self.signatory => Some("Renseignez le référent administratif dans Organisme : il signe le certificat.".into()),
+            CertificateKind::Attestation if !self.objectives => Some("La fiche programme n'indique pas d'objectifs : l'attestation les reprend.".into()),
+            _ => None,
+        })
     }
 
     fn in_force(&self) -> HashMap<(i64, CertificateKind), &CertificateRow> {
         self.certificates.iter().filter(|c| c.in_force()).map(|c| ((c.registration_id, c.kind.0), c)).collect()
     }
 
-    /// The (trainee index, kind) pairs that can be issued now.
+    /// Whether the trainee's document of this kind was revoked and nothing replaced it.
+    fn revoked(&self, registration: i64, kind: CertificateKind) -> bool {
+        self.certificates.iter().any(|c| c.registration_id == registration && c.kind.0 == kind && c.revoked_at.is_some())
+    }
+
+    /// The (trainee index, kind) pairs that can be issued now: nothing in force, nothing revoked
+    /// (a revocation is a decision, not a gap to fill), and the rule allows it.
     fn ready(&self) -> Vec<(usize, CertificateKind)> {
         let in_force = self.in_force();
         let mut ready = Vec::new();
         for (i, t) in self.grid.trainees.iter().enumerate() {
             for kind in CertificateKind::ALL {
-                if !in_force.contains_key(&(t.registration.id, kind)) && refusal(kind, t.open, t.totals.total.attended.0).is_none() {
+                let id = t.registration.id;
+                if !in_force.contains_key(&(id, kind)) && !self.revoked(id, kind) && self.why_not(kind, t).is_none() {
                     ready.push((i, kind));
                 }
             }
@@ -115,7 +139,8 @@ async fn page(state: &AppState, user: &forma_store::User, id: i64, notice: Optio
                 .into_iter()
                 .map(|kind| match in_force.get(&(t.registration.id, kind)) {
                     Some(c) => Slot::Issued { code: c.code.clone(), grouped: grouped(&c.code) },
-                    None => match refusal(kind, t.open, t.totals.total.attended.0) {
+                    None if situation.revoked(t.registration.id, kind) => Slot::Revoked,
+                    None => match situation.why_not(kind, t) {
                         Some(why) => Slot::NotYet(why),
                         None => Slot::Ready,
                     },
@@ -309,7 +334,7 @@ pub async fn replace(state: &AppState, old: &CertificateRow, issued_on: chrono::
         .iter()
         .find(|t| t.registration.id == old.registration_id)
         .ok_or_else(|| StoreError::Conflict("Ce stagiaire n'est plus inscrit à la session : révoquez le certificat plutôt.".into()))?;
-    if let Some(why) = refusal(old.kind.0, trainee.open, trainee.totals.total.attended.0) {
+    if let Some(why) = situation.why_not(old.kind.0, trainee) {
         return Err(StoreError::Conflict(format!("Impossible d'établir un nouveau document : {why} Révoquez celui-ci si besoin.")).into());
     }
     let program = program_of(state, &situation.grid.session).await?;

@@ -50,7 +50,7 @@ pub fn verify_url(state: &AppState, code: &VerificationCode) -> String {
 }
 
 /// What the session's program says, as the session was planned from it.
-pub async fn program_of(state: &AppState, session: &SessionDetail) -> anyhow::Result<Option<Program>> {
+pub async fn program_of(state: &AppState, session: &SessionDetail) -> Result<Option<Program>, forma_store::StoreError> {
     Ok(match session.program_version {
         Some(version) => state.store.program_version(&session.program_slug, version).await?,
         None => state.store.program(&session.program_slug).await?.map(|p| p.program),
