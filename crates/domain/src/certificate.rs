@@ -305,7 +305,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 || !s.is_ascii() {
+    if !s.len().is_multiple_of(2) || !s.is_ascii() {
         return None;
     }
     (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok()).collect()
@@ -316,9 +316,15 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
 pub enum CertificateStatus {
     Valid,
     /// Withdrawn, with the reason given.
-    Revoked { on: NaiveDate, reason: String },
+    Revoked {
+        on: NaiveDate,
+        reason: String,
+    },
     /// Corrected: a new certificate with its own code replaces it.
-    Replaced { on: NaiveDate, by: VerificationCode },
+    Replaced {
+        on: NaiveDate,
+        by: VerificationCode,
+    },
 }
 
 /// Why a trainee cannot be given a certificate yet; French, shown to the back-office.

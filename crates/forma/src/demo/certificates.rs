@@ -33,7 +33,8 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
         store.revoke_certificate(&c.code, "Délivrée par erreur : l'employeur n'a demandé que le certificat de réalisation.", ACTOR).await?;
     }
     if let Some(c) = issued.iter().find(|c| c.kind.0 == CertificateKind::Completion) {
-        forma_web::replace_certificate(&state, c, issued_on + Duration::days(3), "Employeur précisé à la demande de la stagiaire (site de Moulins).", ACTOR).await?;
+        forma_web::replace_certificate(&state, c, issued_on + Duration::days(3), "Employeur précisé à la demande de la stagiaire (site de Moulins).", ACTOR)
+            .await?;
     }
     Ok(())
 }

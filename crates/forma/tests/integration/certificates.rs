@@ -26,7 +26,8 @@ fn form(pairs: &[(&str, &str)]) -> String {
 /// its day and the (registration, token) pairs.
 async fn session_with_trainees(app: &TestApp, tag: &str) -> (i64, i64, Vec<(i64, String)>) {
     let today = Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive();
-    let schedule = DaySchedule { morning: Some(Slot { start: time(9, 0), end: time(12, 30) }), afternoon: Some(Slot { start: time(13, 30), end: time(17, 0) }) };
+    let schedule =
+        DaySchedule { morning: Some(Slot { start: time(9, 0), end: time(12, 30) }), afternoon: Some(Slot { start: time(13, 30), end: time(17, 0) }) };
     let plan = SessionPlan {
         kind: ProgramKind::Inter,
         client_id: None,
@@ -120,7 +121,8 @@ async fn certificates_are_issued_from_attendance_verified_revoked_and_replaced()
         assert!(!smtp.received().iter().any(|m| m.to == format!("chloe-{tag}@certificats.test")), "Chloé attended nothing: no document");
 
         // The document behind the link is the certificat de réalisation with Bruno's hours.
-        let completion_link = mail.plain.lines().find(|l| l.starts_with("Certificat de réalisation : ")).unwrap().trim_start_matches("Certificat de réalisation : ").trim();
+        let completion_link =
+            mail.plain.lines().find(|l| l.starts_with("Certificat de réalisation : ")).unwrap().trim_start_matches("Certificat de réalisation : ").trim();
         let pdf = visitor.get(completion_link).send().await.unwrap();
         assert_eq!(pdf.status(), 200);
         assert_eq!(pdf.headers()["content-type"], "application/pdf");
@@ -137,7 +139,10 @@ async fn certificates_are_issued_from_attendance_verified_revoked_and_replaced()
 
         // Anyone checks it without an account.
         let check = unescaped(visitor.get(format!("{}/verifier/{code}", app.base)).send().await.unwrap()).await;
-        assert!(check.contains("Certificat de réalisation valide") && check.contains("Bruno Certifiée") && check.contains("3 h 30 suivies sur 7 h prévues"), "{check}");
+        assert!(
+            check.contains("Certificat de réalisation valide") && check.contains("Bruno Certifiée") && check.contains("3 h 30 suivies sur 7 h prévues"),
+            "{check}"
+        );
         // Typed by hand (lower case, dashes), the code leads to the same page.
         let typed = visitor.get(format!("{}/verifier?code={}", app.base, grouped.to_lowercase())).send().await.unwrap();
         assert_eq!(location(&typed), format!("/verifier/{code}"));

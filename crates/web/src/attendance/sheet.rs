@@ -113,7 +113,14 @@ fn cell(half: &[AttendanceRecord], registration: i64, column: &Column) -> (Cell,
     let corrections = half
         .iter()
         .filter(|r| r.event.registration_id == Some(registration) && r.event.kind == EventKind::Correct)
-        .map(|r| format!("corrigé le {} : {} ({})", crate::auth::invitation::until(r.event.recorded_at), r.event.reason.clone().unwrap_or_default(), r.event.actor.clone().unwrap_or_default()))
+        .map(|r| {
+            format!(
+                "corrigé le {} : {} ({})",
+                crate::auth::invitation::until(r.event.recorded_at),
+                r.event.reason.clone().unwrap_or_default(),
+                r.event.actor.clone().unwrap_or_default()
+            )
+        })
         .collect();
     let label = match &presence {
         Some(p) if p.status == AttendanceStatus::Present && signed => "Présent (signé)".to_owned(),
@@ -154,7 +161,8 @@ pub async fn session_grid(state: &AppState, id: i64) -> Result<Option<SessionGri
     let trainees = attendees(state.store.session_registrations(id).await?)
         .into_iter()
         .map(|registration| {
-            let mut grid = TraineeGrid { cells: Vec::with_capacity(columns.len()), totals: TraineeAttendance::default(), open: 0, attended: Vec::new(), registration };
+            let mut grid =
+                TraineeGrid { cells: Vec::with_capacity(columns.len()), totals: TraineeAttendance::default(), open: 0, attended: Vec::new(), registration };
             for ((column, slot, date), half) in columns.iter().zip(&by_column) {
                 if !grid.registration.days.covers(column.day_id) {
                     grid.cells.push(None);
@@ -216,12 +224,14 @@ async fn sheet_document(state: &AppState, session: &SessionDetail) -> Result<doc
             None => None,
         };
         let venue = match venue {
-            Some(v) => [Some(v.name), d.room_name.clone(), Some(v.address.replace('\n', ", ")), Some(v.city.clone()).filter(|c| !v.address.contains(c.as_str()))]
-                .into_iter()
-                .flatten()
-                .filter(|s| !s.trim().is_empty())
-                .collect::<Vec<_>>()
-                .join(", "),
+            Some(v) => {
+                [Some(v.name), d.room_name.clone(), Some(v.address.replace('\n', ", ")), Some(v.city.clone()).filter(|c| !v.address.contains(c.as_str()))]
+                    .into_iter()
+                    .flatten()
+                    .filter(|s| !s.trim().is_empty())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
             None => d.day.place.clone(),
         };
         let mut half_days = Vec::new();
@@ -252,7 +262,12 @@ async fn sheet_document(state: &AppState, session: &SessionDetail) -> Result<doc
                 trainers,
                 closed: state.and_then(|s| {
                     let at = paris(s.closed_at?);
-                    Some(docs::ClosedInfo { on: at.date_naive(), at: at.time(), by: s.closed_by.clone().unwrap_or_default(), chain_head: s.chain_head.clone().unwrap_or_default() })
+                    Some(docs::ClosedInfo {
+                        on: at.date_naive(),
+                        at: at.time(),
+                        by: s.closed_by.clone().unwrap_or_default(),
+                        chain_head: s.chain_head.clone().unwrap_or_default(),
+                    })
                 }),
             });
             halves.push((half, events, state.is_some()));
@@ -271,7 +286,9 @@ async fn sheet_document(state: &AppState, session: &SessionDetail) -> Result<doc
                         let corrections: Vec<String> = events
                             .iter()
                             .filter(|e| e.event.registration_id == Some(r.id) && e.event.kind == EventKind::Correct)
-                            .map(|e| format!("corrigé le {} : {}", paris(e.event.recorded_at).format("%d/%m/%Y à %H:%M"), e.event.reason.clone().unwrap_or_default()))
+                            .map(|e| {
+                                format!("corrigé le {} : {}", paris(e.event.recorded_at).format("%d/%m/%Y à %H:%M"), e.event.reason.clone().unwrap_or_default())
+                            })
                             .collect();
                         docs::SheetCell {
                             status: presence.as_ref().map(presence_label).or_else(|| closed.then(|| "Absent".to_owned())),
@@ -361,7 +378,12 @@ fn paper_page(state: &AppState, user: &forma_store::User, ctx: &super::HalfDayCo
         session_id: ctx.session.id,
         heading: format!("{} — {} ({})", ctx.session.program_title, ctx.when(), ctx.hours_label()),
         action: paper_path(ctx.slot.day_id, ctx.slot.half_day),
-        trainees: ctx.expected.iter().zip(typed.into_iter().chain(std::iter::repeat_with(PresenceInput::default))).map(|(r, p)| (r.id, format!("{} {}", r.first_name, r.last_name), p)).collect(),
+        trainees: ctx
+            .expected
+            .iter()
+            .zip(typed.into_iter().chain(std::iter::repeat_with(PresenceInput::default)))
+            .map(|(r, p)| (r.id, format!("{} {}", r.first_name, r.last_name), p))
+            .collect(),
         statuses: AttendanceStatus::ALL.iter().map(|s| (s.as_str(), s.label())).collect(),
         errors,
     }
@@ -381,7 +403,12 @@ pub async fn paper_form(State(state): State<AppState>, current: CurrentUser, Pat
 pub const MAX_SCAN_BYTES: usize = 5 * 1024 * 1024;
 
 /// Records a paper sheet: the scan, one `upload` event per trainee, and the closing.
-pub async fn paper_upload(State(state): State<AppState>, current: CurrentUser, Path((day_id, half)): Path<(String, String)>, mut multipart: Multipart) -> Response {
+pub async fn paper_upload(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Path((day_id, half)): Path<(String, String)>,
+    mut multipart: Multipart,
+) -> Response {
     let Some(user) = current.user() else { return not_found(&state) };
     let ctx = match paper_context(&state, &day_id, &half).await {
         Ok(c) => c,
@@ -447,7 +474,9 @@ pub async fn paper_upload(State(state): State<AppState>, current: CurrentUser, P
             continue;
         }
         match input.validated(ctx.hours) {
-            Ok(presence) => statuses.push(NewAttendance { registration_id: Some(r.id), presence: Some(presence), method: Some("paper".into()), ..NewAttendance::default() }),
+            Ok(presence) => {
+                statuses.push(NewAttendance { registration_id: Some(r.id), presence: Some(presence), method: Some("paper".into()), ..NewAttendance::default() })
+            }
             Err(e) => errors.extend(e.prefixed(&format!("{}-", r.id))),
         }
     }
@@ -488,10 +517,10 @@ pub async fn paper_scan(State(state): State<AppState>, Path((day_id, half)): Pat
                 _ => "jpg",
             };
             let disposition = format!("attachment; filename=\"emargement-{day_id}-{}.{ext}\"", half_segment(half));
-            ([(header::CONTENT_TYPE, mime), (header::CONTENT_DISPOSITION, disposition), (header::CACHE_CONTROL, "private, no-store".to_owned())], bytes).into_response()
+            ([(header::CONTENT_TYPE, mime), (header::CONTENT_DISPOSITION, disposition), (header::CACHE_CONTROL, "private, no-store".to_owned())], bytes)
+                .into_response()
         }
         Ok(None) => not_found(&state),
         Err(e) => internal(&state, e.into()),
     }
 }
-

@@ -124,10 +124,18 @@ impl Situation {
     }
 }
 
-async fn page(state: &AppState, user: &forma_store::User, id: i64, notice: Option<&str>, errors: FieldErrors, typed: ChangeForm) -> Result<Option<SessionPage>, StoreError> {
+async fn page(
+    state: &AppState,
+    user: &forma_store::User,
+    id: i64,
+    notice: Option<&str>,
+    errors: FieldErrors,
+    typed: ChangeForm,
+) -> Result<Option<SessionPage>, StoreError> {
     let Some(situation) = Situation::load(state, id).await? else { return Ok(None) };
     let in_force = situation.in_force();
-    let names: HashMap<i64, String> = situation.grid.trainees.iter().map(|t| (t.registration.id, format!("{} {}", t.registration.first_name, t.registration.last_name))).collect();
+    let names: HashMap<i64, String> =
+        situation.grid.trainees.iter().map(|t| (t.registration.id, format!("{} {}", t.registration.first_name, t.registration.last_name))).collect();
     let lines = situation
         .grid
         .trainees
@@ -210,7 +218,8 @@ pub async fn issue_ready(state: &AppState, id: i64, issued_on: chrono::NaiveDate
     let program = program_of(state, &situation.grid.session).await?;
     let mut certificates = Vec::new();
     for (i, kind) in situation.ready() {
-        let issue = Issue { session: &situation.grid.session, program: program.as_ref(), trainee: &situation.grid.trainees[i], kind, issued_on, replaces: None };
+        let issue =
+            Issue { session: &situation.grid.session, program: program.as_ref(), trainee: &situation.grid.trainees[i], kind, issued_on, replaces: None };
         certificates.push(issue.signed(state).await?);
     }
     let mails = if notify { mails(state, &situation, &certificates) } else { Vec::new() };
@@ -339,14 +348,7 @@ pub async fn replace(state: &AppState, old: &CertificateRow, issued_on: chrono::
     }
     let program = program_of(state, &situation.grid.session).await?;
     let previous = stored_content(old)?;
-    let issue = Issue {
-        session: &situation.grid.session,
-        program: program.as_ref(),
-        trainee,
-        kind: old.kind.0,
-        issued_on,
-        replaces: Some(previous.code),
-    };
+    let issue = Issue { session: &situation.grid.session, program: program.as_ref(), trainee, kind: old.kind.0, issued_on, replaces: Some(previous.code) };
     let next = issue.signed(state).await?;
     state.store.replace_certificate(&old.code, &next, reason, actor).await?;
     Ok(())

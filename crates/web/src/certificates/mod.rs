@@ -11,7 +11,9 @@ pub mod verify;
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use forma_domain::certificate::{ActionFacts, ActionNature, Beneficiary, CONTENT_FORMAT, CertificateContent, CertificateKind, CertificateSigner, Issuer, VerificationCode};
+use forma_domain::certificate::{
+    ActionFacts, ActionNature, Beneficiary, CONTENT_FORMAT, CertificateContent, CertificateKind, CertificateSigner, Issuer, VerificationCode,
+};
 use forma_domain::program::Program;
 use forma_store::{CertificateRow, NewCertificate, SessionDetail};
 

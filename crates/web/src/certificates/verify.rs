@@ -116,7 +116,9 @@ async fn verdict(state: &AppState, row: &CertificateRow) -> anyhow::Result<Verdi
         return Ok(Verdict {
             state: "invalide",
             heading: "Document non authentique".into(),
-            detail: Some("La signature électronique de ce document ne correspond pas à son contenu enregistré : ne vous y fiez pas et contactez l'organisme.".into()),
+            detail: Some(
+                "La signature électronique de ce document ne correspond pas à son contenu enregistré : ne vous y fiez pas et contactez l'organisme.".into(),
+            ),
             successor: None,
             content: None,
             download: None,
@@ -137,7 +139,11 @@ async fn verdict(state: &AppState, row: &CertificateRow) -> anyhow::Result<Verdi
             state: "remplace",
             heading: format!("{document} remplacé"),
             detail: Some(format!("Remplacé le {} : {}", until(*at), row.replaced_reason.clone().unwrap_or_default())),
-            successor: row.replaced_by_code.as_deref().and_then(|c| VerificationCode::parse(c).ok()).map(|c| (format!("/verifier/{}", c.as_str()), c.grouped())),
+            successor: row
+                .replaced_by_code
+                .as_deref()
+                .and_then(|c| VerificationCode::parse(c).ok())
+                .map(|c| (format!("/verifier/{}", c.as_str()), c.grouped())),
             content: Some(facts),
             download: None,
         },
