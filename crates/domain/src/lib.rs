@@ -15,6 +15,7 @@ pub mod completeness;
 pub mod conflicts;
 pub mod directory;
 pub mod duration;
+pub mod evaluation;
 pub mod french_date;
 pub mod half_day;
 pub mod holidays;
