@@ -7,14 +7,16 @@ async fn every_route_answers_anonymous_visitors() {
     on_each_backend(|app| async move {
         let public_pages = ROUTES.iter().filter(|(m, p, a)| *m == "GET" && *a == Access::Public && !p.contains("{token}") && !p.contains("{qr}") && !p.contains("logo"));
         // `{id}` in a public address is an upcoming INTER session's (its registration pages);
-        // addresses holding a credential (a personal link, a scanned QR code) are walked by the
-        // authorization test.
+        // `{code}` is a certificate in force of the demo; addresses holding a credential (a
+        // personal link, a scanned QR code) are walked by the authorization test.
         let store = app.store().await;
         let today = chrono::Utc::now().date_naive();
         let inter = store.upcoming_sessions(today, None, true, 1).await.unwrap()[0].id.to_string();
+        let seed = store.agreements(None).await.unwrap().into_iter().find(|a| a.number.to_string() == "26/19").unwrap().session_id;
+        let code = store.session_certificates(seed).await.unwrap().into_iter().find(|c| c.in_force()).unwrap().code;
         store.close().await;
         for (_, path, _) in public_pages {
-            let path = path.replace("{slug}", SEED_SLUG).replace("{id}", &inter);
+            let path = path.replace("{slug}", SEED_SLUG).replace("{id}", &inter).replace("{code}", &code);
             let response = app.get(&path).await;
             assert_eq!(response.status(), 200, "{path}");
         }
