@@ -40,7 +40,8 @@ if ! command -v pdftotext >/dev/null 2>&1; then
   fi
 fi
 
-cargo build --locked -p forma
+# `cargo test` builds target/debug/forma too (the forma crate's integration tests run it); a
+# separate `cargo build -p forma` unified features differently and rebuilt half the workspace.
 cargo test --locked --workspace
 FORMA_BIN="$PWD/target/debug/forma" bash scripts/contract.sh
 FORMA_BIN="$PWD/target/debug/forma" bash e2e/run.sh

@@ -19,6 +19,7 @@ mod clients;
 mod connect;
 mod convocations;
 mod editing;
+mod evaluations;
 mod error;
 mod organisation;
 mod outbox;
@@ -40,6 +41,7 @@ pub use api_tokens::ApiToken;
 pub use audit::{AuditEvent, AuditFilter, AuditPage};
 pub use clients::{ClientContact, ClientRecord, ClientSite, ClientSummary};
 pub use editing::{CategoryRow, EditableProgram, ProgramRow, VersionSummary};
+pub use evaluations::{EvaluationResponse, ResponseDraft};
 pub use connect::Backend;
 pub use convocations::ConvocationSent;
 /// JSON values as the store returns them (journal before/after).

@@ -9,6 +9,7 @@ mod cache;
 mod certificates;
 mod config;
 mod error;
+mod evaluations;
 mod markdown;
 pub(crate) mod offer_mail;
 mod refresh;

@@ -19,7 +19,7 @@ use crate::gestion::{
     accommodations, amendments, calendar, calendar_feeds, categories, client, clients, conventions, dashboard, editor, journal, organisation, outbox, programs, registrations, requests, sessions, tokens, trainer,
     trainer_documents, trainers, users, venue, venues, versions,
 };
-use crate::{account, api, attendance, certificates, security, site};
+use crate::{account, api, attendance, certificates, evaluations, security, site};
 
 async fn healthz(State(state): State<AppState>) -> Response {
     match state.store.ping().await {
@@ -63,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .route("/inscription/{token}/annuler", post(site::registration::cancel))
         .route("/inscription/{token}/amenagement", post(site::registration::ask_accommodation))
         .route("/inscription/{token}/emarger", post(attendance::trainee::sign_with_code))
+        .route("/inscription/{token}/evaluation/{kind}", get(evaluations::show).post(evaluations::submit))
         .route("/emargement/{day}/{half}/{qr}", get(attendance::trainee::qr_page).post(attendance::trainee::qr_sign))
         .route("/formateur/emargement", get(attendance::trainer::list))
         .route("/formateur/emargement/{day}/{half}", get(attendance::trainer::show))

@@ -14,6 +14,7 @@ mod certificates;
 mod cli;
 mod conventions;
 mod directory;
+mod evaluations;
 mod helpers;
 mod registrations;
 mod requests;

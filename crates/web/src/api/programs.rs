@@ -145,11 +145,14 @@ pub async fn list_programs(
     )
 )]
 pub async fn get_program(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Json<ProgramDetail>, ApiError> {
-    let stored = state
+    let mut stored = state
         .store
         .program(&slug)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("aucune fiche publiée « {slug} »")))?;
+    if let Some(rate) = crate::evaluations::published_rate(&state, &slug).await? {
+        stored.program.satisfaction = Some(rate);
+    }
     let completeness = check(&stored.program, chrono::Local::now().date_naive());
     Ok(Json(ProgramDetail {
         qualiopi: QualiopiStatus {

@@ -65,6 +65,9 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     // Émargement: the personal link (or its cookie) says who signs; the QR code or the typed
     // code proves presence.
     ("POST", "/inscription/{token}/emarger", Public),
+    // Evaluations: the personal link says who answers.
+    ("GET", "/inscription/{token}/evaluation/{kind}", Public),
+    ("POST", "/inscription/{token}/evaluation/{kind}", Public),
     ("GET", "/emargement/{day}/{half}/{qr}", Public),
     ("POST", "/emargement/{day}/{half}/{qr}", Public),
     ("GET", crate::assets::ATTENDANCE_SCRIPT_PATH, Public),

@@ -190,6 +190,7 @@ struct LinkPage {
     signing_errors: forma_domain::FieldErrors,
     /// The certificates in force: (document, PDF address, verification page).
     certificates: Vec<(&'static str, String, String)>,
+    evaluations: Vec<crate::evaluations::EvaluationOffer>,
     script: &'static str,
 }
 
@@ -216,6 +217,7 @@ async fn link_page(state: &AppState, token: &str, error: Option<String>, notice:
         .into_iter()
         .map(|c| (c.kind.0.label(), format!("/verifier/{}/document.pdf", c.code), format!("/verifier/{}", c.code)))
         .collect();
+    let evaluations = crate::evaluations::offers(state, &row, token).await?;
     let may_ask = accommodation.is_none() && matches!(row.status, RegistrationStatus::Pending | RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted);
     let status = match (row.status, row.waitlist_rank) {
         (RegistrationStatus::Waitlisted, Some(p)) => format!("en liste d'attente (rang {p})"),
@@ -245,6 +247,7 @@ async fn link_page(state: &AppState, token: &str, error: Option<String>, notice:
         signing,
         signing_errors: forma_domain::FieldErrors::default(),
         certificates,
+        evaluations,
         script: crate::assets::ATTENDANCE_SCRIPT_PATH,
     })
 }
@@ -289,7 +292,13 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
         "quittee" => "Vous avez quitté la liste d'attente.",
         "annulee" => "Votre inscription est annulée.",
         "emargement" => "Votre signature est enregistrée. Merci !",
-        "amenagement" => "Votre demande d'aménagement est transmise au référent handicap de l'organisme. Elle reste confidentielle : seules les personnes qui la traitent la lisent.",
+        "evaluation" => "Vos réponses sont envoyées. Merci pour votre avis !",
+        "evaluation-envoyee" => "Vos réponses à ce questionnaire sont déjà envoyées. Merci !",
+        "evaluation-fermee" => "Ce questionnaire n'est pas ouvert en ce moment.",
+        "evaluation-brouillon" => "Vos réponses sont enregistrées : vous pourrez terminer le questionnaire plus tard.",
+        "amenagement" => {
+            "Votre demande d'aménagement est transmise au référent handicap de l'organisme. Elle reste confidentielle : seules les personnes qui la traitent la lisent."
+        }
         _ => return None,
     })
 }
@@ -324,7 +333,9 @@ async fn act(state: &AppState, token: &str, action: &str, reason: &str) -> Respo
         ("confirmer", RegistrationStatus::Pending) => state.store.confirm_pending(row.id, actor).await.map(|_| "confirmee"),
         ("accepter", RegistrationStatus::Offered) => state.store.accept_offer(row.id, actor).await.map(|()| "acceptee"),
         ("refuser", RegistrationStatus::Offered) => state.store.cancel_registration(row.id, "Place proposée déclinée", &mailer, actor).await.map(|_| "refusee"),
-        ("quitter", RegistrationStatus::Waitlisted) => state.store.cancel_registration(row.id, "Quitte la liste d'attente", &mailer, actor).await.map(|_| "quittee"),
+        ("quitter", RegistrationStatus::Waitlisted) => {
+            state.store.cancel_registration(row.id, "Quitte la liste d'attente", &mailer, actor).await.map(|_| "quittee")
+        }
         ("annuler", RegistrationStatus::Confirmed | RegistrationStatus::Pending) => {
             let reason = reason.trim();
             let reason = if reason.is_empty() { "Annulée par la personne inscrite" } else { reason };

@@ -1,6 +1,6 @@
 use askama::Template;
-use axum::extract::{Path, State};
 use axum::body::Bytes;
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
@@ -25,7 +25,7 @@ struct SheetPage {
 pub fn render_sheet(state: &AppState, program: &forma_domain::Program, category_slug: Option<&str>, preview: bool) -> anyhow::Result<String> {
     let description = program.audience.clone().unwrap_or_else(|| program.title.clone());
     let page = SheetPage {
-        layout: state.layout( format!("Aperçu — {}", program.title), "formations").described(description),
+        layout: state.layout(format!("Aperçu — {}", program.title), "formations").described(description),
         sheet: SheetView::new(program, category_slug),
         sessions: Vec::new(),
         preview,
@@ -34,13 +34,18 @@ pub fn render_sheet(state: &AppState, program: &forma_domain::Program, category_
 }
 
 async fn render(state: &AppState, slug: &str) -> Result<String, SiteError> {
-    let stored = state.store.program(slug).await?.ok_or(SiteError::NotFound)?;
+    let mut stored = state.store.program(slug).await?.ok_or(SiteError::NotFound)?;
+    // The rate computed from the hot evaluations replaces the one written in the sheet, once
+    // someone answered.
+    if let Some(rate) = crate::evaluations::published_rate(state, slug).await? {
+        stored.program.satisfaction = Some(rate);
+    }
     let program = &stored.program;
     let upcoming = state.store.upcoming_sessions(today(), Some(slug), true, 20).await?;
     let sessions = upcoming.iter().map(|s| session_view(s, program.access_delays.inter)).collect();
     let description = program.audience.clone().unwrap_or_else(|| program.title.clone());
     let page = SheetPage {
-        layout: state.layout( program.title.clone(), "formations").described(description),
+        layout: state.layout(program.title.clone(), "formations").described(description),
         sheet: SheetView::new(program, stored.category_slug.as_deref()),
         sessions,
         preview: false,

@@ -1,0 +1,128 @@
+//! Evaluations from the personal link: positioning kept as a draft, refused with the typed
+//! values, then sent; the hot evaluation, once sent by two trainees, sets the satisfaction rate
+//! published on the program's sheet and in the API.
+
+use chrono::{NaiveTime, Utc};
+use forma_domain::ProgramKind;
+use forma_domain::half_day::{DaySchedule, Slot};
+use forma_domain::registration::TraineeInput;
+use forma_domain::session::{PlannedDay, SessionPlan};
+
+use crate::helpers::{SEED_SLUG, TestApp, get_page, location, on_each_backend, post_form, unescaped};
+
+fn time(h: u32, m: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(h, m, 0).unwrap()
+}
+
+fn form(pairs: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
+}
+
+/// A one-day session today whose only half-day started at 00:01: positioning and the hot
+/// evaluation are both open. Gives the trainees' personal paths.
+async fn session_today(app: &TestApp, tag: &str) -> Vec<String> {
+    let today = Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive();
+    let schedule = DaySchedule { morning: Some(Slot { start: time(0, 1), end: time(23, 59) }), afternoon: None };
+    let plan = SessionPlan {
+        kind: ProgramKind::Inter,
+        client_id: None,
+        capacity: Some(10),
+        modules: vec![],
+        days: vec![PlannedDay { place: "Moulins".into(), schedule, ..PlannedDay::on(today) }],
+    };
+    let store = app.store().await;
+    let session = store.create_session(SEED_SLUG, &plan.validated().unwrap(), "test").await.unwrap();
+    let mut paths = Vec::new();
+    for (n, name) in ["Inès", "Karim"].into_iter().enumerate() {
+        let trainee = TraineeInput {
+            first_name: name.into(),
+            last_name: "Évaluée".into(),
+            email: format!("eval{n}-{tag}@caf03.test"),
+            employer: "CAF de l'Allier".into(),
+            job_role: "Conseillère".into(),
+            bpf_type: "private_employee".into(),
+        }
+        .validated()
+        .unwrap();
+        let token = format!("{:032x}", 0xe7a1_u128 + n as u128 + if tag == "pg" { 16 } else { 0 });
+        crate::helpers::register_with_link(&store, session, &trainee, &token).await;
+        paths.push(format!("/inscription/{token}"));
+    }
+    store.close().await;
+    paths
+}
+
+#[tokio::test]
+async fn trainees_answer_evaluations_and_the_published_rate_follows() {
+    on_each_backend(|app| async move {
+        let tag = if app.db.starts_with("sqlite") { "sqlite" } else { "pg" };
+        let visitor = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let paths = session_today(&app, tag).await;
+        let (ines, karim) = (&paths[0], &paths[1]);
+
+        let personal = get_page(&app, &visitor, ines).await;
+        assert!(
+            personal.contains("Vos évaluations") && personal.contains("Positionnement (avant la formation)") && personal.contains("à remplir"),
+            "{personal}"
+        );
+        let positioning = format!("{ines}/evaluation/positionnement");
+        let page = get_page(&app, &visitor, &positioning).await;
+        assert!(page.contains("Questionnaire de positionnement") && page.contains("name=\"o1\"") && page.contains("Je sais faire seul"), "{page}");
+
+        // A wrong value comes back next to its question, typed as it was; nothing is saved.
+        let r = post_form(&app, &visitor, &positioning, form(&[("o1", "2"), ("experience", "douze"), ("action", "brouillon")])).await;
+        assert_eq!(r.status(), 422);
+        let page = unescaped(r).await;
+        assert!(
+            page.contains("id=\"err-experience\">Indiquez un nombre entier")
+                && page.contains("value=\"douze\"")
+                && page.contains("id=\"o1-2\" name=\"o1\" value=\"2\" checked"),
+            "{page}"
+        );
+
+        // A draft keeps what was answered.
+        let r = post_form(&app, &visitor, &positioning, form(&[("o1", "2"), ("expectations", "Mieux connaître la CTG"), ("action", "brouillon")])).await;
+        assert_eq!(location(&r), format!("{ines}?ok=evaluation-brouillon"));
+        assert!(get_page(&app, &visitor, ines).await.contains("brouillon enregistré le"));
+        let page = get_page(&app, &visitor, &positioning).await;
+        assert!(page.contains("value=\"2\" checked") && page.contains(">Mieux connaître la CTG</textarea>"), "{page}");
+
+        // Sending needs every required question.
+        let r = post_form(&app, &visitor, &positioning, form(&[("o1", "2"), ("action", "envoyer")])).await;
+        assert_eq!(r.status(), 422);
+        assert!(unescaped(r).await.contains("id=\"err-o2\">Répondez à cette question."));
+        let objectives = {
+            let store = app.store().await;
+            let n = store.program(SEED_SLUG).await.unwrap().unwrap().program.objectives.len();
+            store.close().await;
+            n
+        };
+        let keys: Vec<String> = (1..=objectives).map(|i| format!("o{i}")).collect();
+        let mut all: Vec<(&str, &str)> = keys.iter().map(|k| (k.as_str(), "2")).collect();
+        all.push(("action", "envoyer"));
+        assert_eq!(location(&post_form(&app, &visitor, &positioning, form(&all)).await), format!("{ines}?ok=evaluation"));
+        assert!(get_page(&app, &visitor, ines).await.contains("envoyé le"));
+        // Sent is final: the form leads back to the personal page.
+        assert_eq!(location(&visitor.get(format!("{}{positioning}", app.base)).send().await.unwrap()), format!("{ines}?ok=evaluation-envoyee"));
+
+        // Two hot evaluations: one satisfied, one not — the sheet says 50 % over 2 respondents.
+        for (path, overall) in [(ines, "4"), (karim, "2")] {
+            let hot = format!("{path}/evaluation/fin-de-formation");
+            let mut answers: Vec<(&str, &str)> = vec![("overall", overall), ("content", "3"), ("trainer", "4"), ("organisation", "3"), ("action", "envoyer")];
+            answers.extend(keys.iter().map(|k| (k.as_str(), "4")));
+            assert_eq!(location(&post_form(&app, &visitor, &hot, form(&answers)).await), format!("{path}?ok=evaluation"));
+        }
+        let sheet = unescaped(app.get(&format!("/formations/{SEED_SLUG}")).await).await;
+        assert!(sheet.contains("50 % de stagiaires satisfaits (2 répondants, période : 12 derniers mois, au "), "{sheet}");
+        let api: serde_json::Value = app.get(&format!("/api/v1/programs/{SEED_SLUG}")).await.json().await.unwrap();
+        assert_eq!(api["satisfaction"]["per_mille"], 500);
+        assert_eq!(api["satisfaction"]["respondents"], 2);
+
+        let store = app.store().await;
+        let journal = store.audit_events(Some("registration"), 50).await.unwrap();
+        assert!(journal.iter().filter(|e| e.action == "evaluation_submit").count() >= 3);
+        assert!(journal.iter().any(|e| e.action == "evaluation_draft"));
+        store.close().await;
+    })
+    .await;
+}

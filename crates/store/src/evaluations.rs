@@ -1,0 +1,123 @@
+//! Trainees' evaluation responses: a draft saved as often as they like, then sent once. The
+//! questionnaire is stored with the answers, as it was answered.
+
+use chrono::{DateTime, Utc};
+use forma_domain::evaluation::EvaluationKind;
+
+use crate::audit::record;
+use crate::{Store, StoreError, now, on_pool};
+
+/// One trainee's response to one questionnaire.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct EvaluationResponse {
+    pub id: i64,
+    pub registration_id: i64,
+    pub session_id: i64,
+    pub kind: String,
+    /// The questionnaire as answered (JSON of `evaluation::Questionnaire`).
+    pub questionnaire: String,
+    /// The answers by question key (JSON of `evaluation::Answers`).
+    pub answers: String,
+    pub overall: Option<i64>,
+    pub updated_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+}
+
+/// What to save of a response.
+#[derive(Debug, Clone)]
+pub struct ResponseDraft<'a> {
+    pub registration_id: i64,
+    pub session_id: i64,
+    pub kind: EvaluationKind,
+    pub questionnaire: &'a str,
+    pub answers: &'a str,
+    /// Set when sending a hot evaluation: its overall satisfaction level.
+    pub overall: Option<i64>,
+    /// Sent (final) rather than kept as a draft.
+    pub submit: bool,
+}
+
+const COLUMNS: &str = "SELECT id, registration_id, session_id, kind, questionnaire, answers, overall, updated_at, submitted_at FROM evaluation_responses";
+
+impl Store {
+    /// Saves a draft or sends the response; a sent response cannot change any more.
+    pub async fn save_evaluation(&self, r: &ResponseDraft<'_>, actor: &str) -> Result<(), StoreError> {
+        let at = now();
+        on_pool!(self, pool => {
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
+            let sent: Option<Option<DateTime<Utc>>> = sqlx::query_scalar("SELECT submitted_at FROM evaluation_responses WHERE registration_id = $1 AND kind = $2")
+                .bind(r.registration_id)
+                .bind(r.kind.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if sent.flatten().is_some() {
+                return Err(StoreError::Conflict("Vos réponses à ce questionnaire sont déjà envoyées : elles ne peuvent plus être modifiées.".into()));
+            }
+            let submitted = r.submit.then_some(at);
+            sqlx::query(
+                "INSERT INTO evaluation_responses (registration_id, session_id, kind, questionnaire, answers, overall, updated_at, submitted_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 ON CONFLICT (registration_id, kind) DO UPDATE SET questionnaire = excluded.questionnaire, answers = excluded.answers, \
+                 overall = excluded.overall, updated_at = excluded.updated_at, submitted_at = excluded.submitted_at",
+            )
+            .bind(r.registration_id)
+            .bind(r.session_id)
+            .bind(r.kind.as_str())
+            .bind(r.questionnaire)
+            .bind(r.answers)
+            .bind(r.overall.filter(|_| r.submit))
+            .bind(at)
+            .bind(submitted)
+            .execute(&mut *tx)
+            .await?;
+            // The journal records that a response moved and how much was answered; the answers
+            // themselves stay in their row.
+            let after = serde_json::json!({
+                "session_id": r.session_id,
+                "kind": r.kind.as_str(),
+                "submitted": r.submit,
+                "answers_length": r.answers.len(),
+            });
+            let action = if r.submit { "evaluation_submit" } else { "evaluation_draft" };
+            record!(tx, actor, "registration", r.registration_id.to_string(), action, None::<serde_json::Value>, Some(after))?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    pub async fn evaluation_response(&self, registration_id: i64, kind: EvaluationKind) -> Result<Option<EvaluationResponse>, StoreError> {
+        on_pool!(self, pool => {
+            Ok(sqlx::query_as::<_, EvaluationResponse>(sqlx::AssertSqlSafe(format!("{COLUMNS} WHERE registration_id = $1 AND kind = $2")))
+                .bind(registration_id)
+                .bind(kind.as_str())
+                .fetch_optional(pool)
+                .await?)
+        })
+    }
+
+    /// A registration's responses, every kind.
+    pub async fn registration_evaluations(&self, registration_id: i64) -> Result<Vec<EvaluationResponse>, StoreError> {
+        on_pool!(self, pool => {
+            Ok(sqlx::query_as::<_, EvaluationResponse>(sqlx::AssertSqlSafe(format!("{COLUMNS} WHERE registration_id = $1 ORDER BY id")))
+                .bind(registration_id)
+                .fetch_all(pool)
+                .await?)
+        })
+    }
+
+    /// The overall satisfaction of every sent hot evaluation of a program's sessions since
+    /// `since` (when it was sent, and the level): what the published rate is computed from.
+    pub async fn overall_satisfaction(&self, program_slug: &str, since: DateTime<Utc>) -> Result<Vec<(DateTime<Utc>, i64)>, StoreError> {
+        let rows: Vec<(DateTime<Utc>, i64)> = on_pool!(self, pool => {
+            sqlx::query_as(
+                "SELECT e.submitted_at, e.overall FROM evaluation_responses e JOIN sessions s ON s.id = e.session_id JOIN programs p ON p.id = s.program_id \
+                 WHERE p.slug = $1 AND e.kind = 'hot' AND e.overall IS NOT NULL AND e.submitted_at >= $2",
+            )
+            .bind(program_slug)
+            .bind(since)
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows)
+    }
+}
