@@ -14,6 +14,7 @@ use forma_store::{NewUser, Store};
 pub mod attendance;
 pub mod certificates;
 pub mod directory;
+pub mod evaluations;
 pub mod planning;
 pub mod registrations;
 pub use directory::DemoDirectory;
@@ -167,9 +168,10 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoLoaded> {
     if let Some(seed) = programs.first() {
         attendance::load(store, &directory, seed.slug.as_str(), today).await?;
         certificates::load(store).await?;
+        evaluations::load(store, seed.slug.as_str(), today).await?;
     }
     let summary = format!(
-        "Démonstration : {} fiches ({} créées, {} inchangées), {created} sessions ajoutées{}, annuaire (clients, lieux, formateurs), demandes, conventions, inscriptions, émargements et certificats en place",
+        "Démonstration : {} fiches ({} créées, {} inchangées), {created} sessions ajoutées{}, annuaire (clients, lieux, formateurs), demandes, conventions, inscriptions, émargements, évaluations et certificats en place",
         programs.len(),
         summary.created,
         summary.unchanged,

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use forma_domain::evaluation::EvaluationKind;
 
 use crate::audit::record;
-use crate::{Store, StoreError, now, on_pool};
+use crate::{Store, StoreError, on_pool};
 
 /// One trainee's response to one questionnaire.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -35,6 +35,8 @@ pub struct ResponseDraft<'a> {
     pub overall: Option<i64>,
     /// Sent (final) rather than kept as a draft.
     pub submit: bool,
+    /// Now, except for the demo, which records a past session as it happened.
+    pub at: DateTime<Utc>,
 }
 
 const COLUMNS: &str = "SELECT id, registration_id, session_id, kind, questionnaire, answers, overall, updated_at, submitted_at FROM evaluation_responses";
@@ -42,7 +44,7 @@ const COLUMNS: &str = "SELECT id, registration_id, session_id, kind, questionnai
 impl Store {
     /// Saves a draft or sends the response; a sent response cannot change any more.
     pub async fn save_evaluation(&self, r: &ResponseDraft<'_>, actor: &str) -> Result<(), StoreError> {
-        let at = now();
+        let at = r.at;
         on_pool!(self, pool => {
             let mut tx = crate::BeginWrite::begin_write(pool).await?;
             let sent: Option<Option<DateTime<Utc>>> = sqlx::query_scalar("SELECT submitted_at FROM evaluation_responses WHERE registration_id = $1 AND kind = $2")

@@ -1,6 +1,6 @@
 //! Evaluations from the personal link: positioning kept as a draft, refused with the typed
-//! values, then sent; the hot evaluation, once sent by two trainees, sets the satisfaction rate
-//! published on the program's sheet and in the API.
+//! values, then sent; two more hot evaluations move the satisfaction rate published on the
+//! program's sheet and in the API (the demo's session of today already has four).
 
 use chrono::{NaiveTime, Utc};
 use forma_domain::ProgramKind;
@@ -105,7 +105,10 @@ async fn trainees_answer_evaluations_and_the_published_rate_follows() {
         // Sent is final: the form leads back to the personal page.
         assert_eq!(location(&visitor.get(format!("{}{positioning}", app.base)).send().await.unwrap()), format!("{ines}?ok=evaluation-envoyee"));
 
-        // Two hot evaluations: one satisfied, one not — the sheet says 50 % over 2 respondents.
+        // The demo's session of today already has four hot evaluations (three satisfied).
+        let sheet = unescaped(app.get(&format!("/formations/{SEED_SLUG}")).await).await;
+        assert!(sheet.contains("75 % de stagiaires satisfaits (4 répondants, période : 12 derniers mois, au "), "{sheet}");
+        // Two more: one satisfied, one not — 4 of 6.
         for (path, overall) in [(ines, "4"), (karim, "2")] {
             let hot = format!("{path}/evaluation/fin-de-formation");
             let mut answers: Vec<(&str, &str)> = vec![("overall", overall), ("content", "3"), ("trainer", "4"), ("organisation", "3"), ("action", "envoyer")];
@@ -113,10 +116,10 @@ async fn trainees_answer_evaluations_and_the_published_rate_follows() {
             assert_eq!(location(&post_form(&app, &visitor, &hot, form(&answers)).await), format!("{path}?ok=evaluation"));
         }
         let sheet = unescaped(app.get(&format!("/formations/{SEED_SLUG}")).await).await;
-        assert!(sheet.contains("50 % de stagiaires satisfaits (2 répondants, période : 12 derniers mois, au "), "{sheet}");
+        assert!(sheet.contains("66,7 % de stagiaires satisfaits (6 répondants, période : 12 derniers mois, au "), "{sheet}");
         let api: serde_json::Value = app.get(&format!("/api/v1/programs/{SEED_SLUG}")).await.json().await.unwrap();
-        assert_eq!(api["satisfaction"]["per_mille"], 500);
-        assert_eq!(api["satisfaction"]["respondents"], 2);
+        assert_eq!(api["satisfaction"]["per_mille"], 667);
+        assert_eq!(api["satisfaction"]["respondents"], 6);
 
         let store = app.store().await;
         let journal = store.audit_events(Some("registration"), 50).await.unwrap();

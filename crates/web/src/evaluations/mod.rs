@@ -313,6 +313,7 @@ pub async fn submit(State(state): State<AppState>, Path((token, segment)): Path<
         answers: &answers_json,
         overall,
         submit: send,
+        at: Utc::now(),
     };
     match state.store.save_evaluation(&draft, "stagiaire").await {
         Ok(()) => {
