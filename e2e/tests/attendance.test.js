@@ -396,3 +396,66 @@ test("l'écran du formateur suit les signatures, la demi-journée est close et c
   const body = await pdf.body();
   assert.equal(body.subarray(0, 5).toString('latin1'), '%PDF-');
 });
+
+test('sur un téléphone, au clavier, une stagiaire répond au positionnement (brouillon repris) puis à l\'évaluation de fin de formation', { timeout: 180_000 }, async () => {
+  const context = await newContext(browser, server.url, PHONE);
+  const page = await context.newPage();
+  await goto(page, plan.links.ines);
+  const evaluations = page.getByRole('region', { name: 'Vos évaluations' });
+  assert.match(norm(await evaluations.innerText()), /positionnement \(avant la formation\) : à remplir/);
+  await navigate(page, () => evaluations.getByRole('link', { name: 'Positionnement (avant la formation)' }).click());
+  await checkA11y(page, 'evaluation-positionnement');
+
+  // A number typed in words is refused next to its question, kept as typed.
+  const first = page.getByRole('group').first();
+  await first.getByRole('radio').nth(1).check();
+  await page.getByLabel(/Depuis combien d'années/).fill('douze');
+  const refused = await navigate(page, () => page.getByRole('button', { name: 'Enregistrer et finir plus tard' }).click());
+  assert.equal(refused.status(), 422);
+  const years = page.getByLabel(/Depuis combien d'années/);
+  assert.equal(await years.inputValue(), 'douze');
+  assert.equal(await years.getAttribute('aria-invalid'), 'true');
+  assert.match(norm(await descriptionOf(years)), /indiquez un nombre entier/);
+  await checkA11y(page, 'evaluation-positionnement-refuse');
+
+  // Corrected and kept as a draft; reopened, the answers are there.
+  await years.fill('12');
+  await navigate(page, () => page.getByRole('button', { name: 'Enregistrer et finir plus tard' }).click());
+  assert.equal(pathOf(page), plan.links.ines);
+  assert.match(norm(await page.getByRole('region', { name: 'Vos évaluations' }).innerText()), /brouillon enregistré/);
+  await navigate(page, () => page.getByRole('link', { name: 'Positionnement (avant la formation)' }).click());
+  assert.equal(await page.getByLabel(/Depuis combien d'années/).inputValue(), '12');
+  assert.ok(await page.getByRole('group').first().getByRole('radio').nth(1).isChecked());
+
+  // Every objective answered with the keyboard (arrow keys move within a radio group), then sent.
+  const groups = page.getByRole('group');
+  for (let i = 0; i < await groups.count(); i += 1) {
+    const radios = groups.nth(i).getByRole('radio');
+    if (await radios.count() === 0) continue;
+    await radios.first().focus();
+    await page.keyboard.press('Space');
+    await page.keyboard.press('ArrowRight');
+  }
+  await navigate(page, () => page.getByRole('button', { name: 'Envoyer mes réponses' }).click());
+  assert.equal(pathOf(page), plan.links.ines);
+  assert.match(norm(await page.getByRole('status').first().innerText()), /vos réponses sont envoyées/);
+
+  // The hot evaluation: the overall question left out is refused, then answered.
+  await navigate(page, () => page.getByRole('link', { name: 'Évaluation à chaud (fin de formation)' }).click());
+  await checkA11y(page, 'evaluation-a-chaud');
+  const missing = await navigate(page, () => page.getByRole('button', { name: 'Envoyer mes réponses' }).click());
+  assert.equal(missing.status(), 422);
+  assert.match(norm(await page.locator('#err-overall').innerText()), /répondez à cette question/);
+  await checkA11y(page, 'evaluation-a-chaud-refusee');
+  for (let i = 0; i < await groups.count(); i += 1) {
+    const radios = groups.nth(i).getByRole('radio');
+    const n = await radios.count();
+    if (n > 0) await radios.nth(n - 1).check();
+  }
+  await page.getByLabel('Vos remarques et suggestions').fill('Très concret.');
+  await navigate(page, () => page.getByRole('button', { name: 'Envoyer mes réponses' }).click());
+  assert.equal(pathOf(page), plan.links.ines);
+  assert.match(norm(await page.getByRole('region', { name: 'Vos évaluations' }).innerText()), /fin de formation\) : envoyé le/);
+  await checkA11y(page, 'evaluation-envoyee');
+  await context.close();
+});
