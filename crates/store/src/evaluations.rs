@@ -107,6 +107,16 @@ impl Store {
         })
     }
 
+    /// Every response of a session, drafts included, oldest first.
+    pub async fn session_evaluations(&self, session_id: i64) -> Result<Vec<EvaluationResponse>, StoreError> {
+        on_pool!(self, pool => {
+            Ok(sqlx::query_as::<_, EvaluationResponse>(sqlx::AssertSqlSafe(format!("{COLUMNS} WHERE session_id = $1 ORDER BY id")))
+                .bind(session_id)
+                .fetch_all(pool)
+                .await?)
+        })
+    }
+
     /// The overall satisfaction of every sent hot evaluation of a program's sessions since
     /// `since` (when it was sent, and the level): what the published rate is computed from.
     pub async fn overall_satisfaction(&self, program_slug: &str, since: DateTime<Utc>) -> Result<Vec<(DateTime<Utc>, i64)>, StoreError> {

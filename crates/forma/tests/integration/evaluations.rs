@@ -20,7 +20,7 @@ fn form(pairs: &[(&str, &str)]) -> String {
 
 /// A one-day session today whose only half-day started at 00:01: positioning and the hot
 /// evaluation are both open. Gives the trainees' personal paths.
-async fn session_today(app: &TestApp, tag: &str) -> Vec<String> {
+async fn session_today(app: &TestApp, tag: &str) -> (i64, Vec<String>) {
     let today = Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive();
     let schedule = DaySchedule { morning: Some(Slot { start: time(0, 1), end: time(23, 59) }), afternoon: None };
     let plan = SessionPlan {
@@ -49,7 +49,7 @@ async fn session_today(app: &TestApp, tag: &str) -> Vec<String> {
         paths.push(format!("/inscription/{token}"));
     }
     store.close().await;
-    paths
+    (session, paths)
 }
 
 #[tokio::test]
@@ -57,7 +57,7 @@ async fn trainees_answer_evaluations_and_the_published_rate_follows() {
     on_each_backend(|app| async move {
         let tag = if app.db.starts_with("sqlite") { "sqlite" } else { "pg" };
         let visitor = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        let paths = session_today(&app, tag).await;
+        let (session, paths) = session_today(&app, tag).await;
         let (ines, karim) = (&paths[0], &paths[1]);
 
         let personal = get_page(&app, &visitor, ines).await;
@@ -99,7 +99,7 @@ async fn trainees_answer_evaluations_and_the_published_rate_follows() {
         };
         let keys: Vec<String> = (1..=objectives).map(|i| format!("o{i}")).collect();
         let mut all: Vec<(&str, &str)> = keys.iter().map(|k| (k.as_str(), "2")).collect();
-        all.push(("action", "envoyer"));
+        all.extend([("expectations", "Mieux connaître la CTG"), ("action", "envoyer")]);
         assert_eq!(location(&post_form(&app, &visitor, &positioning, form(&all)).await), format!("{ines}?ok=evaluation"));
         assert!(get_page(&app, &visitor, ines).await.contains("envoyé le"));
         // Sent is final: the form leads back to the personal page.
@@ -120,6 +120,20 @@ async fn trainees_answer_evaluations_and_the_published_rate_follows() {
         let api: serde_json::Value = app.get(&format!("/api/v1/programs/{SEED_SLUG}")).await.json().await.unwrap();
         assert_eq!(api["satisfaction"]["per_mille"], 667);
         assert_eq!(api["satisfaction"]["respondents"], 6);
+
+        // The back-office sees the response rates, the distributions and the progress.
+        app.account(&format!("resultats-{tag}@test.forma.test"), forma_domain::account::Role::Gestionnaire, None).await;
+        let staff = app.signed_in(&format!("resultats-{tag}@test.forma.test")).await;
+        let results = get_page(&app, &staff, &format!("/gestion/sessions/{session}/evaluations")).await;
+        for expected in [
+            "1 réponse envoyée sur 2 stagiaires (50 %)",
+            "2 réponses envoyées sur 2 stagiaires (100 %) — satisfaction globale : 50 % de satisfaits (2 répondants)",
+            "2,0 → 4,0 sur 5",
+            "Mieux connaître la CTG",
+            "<rect x=\"0\" y=\"0\" width=\"100\" height=\"14\" fill=\"#1f3a8a\"/>",
+        ] {
+            assert!(results.contains(expected), "{expected} missing from the results:\n{results}");
+        }
 
         let store = app.store().await;
         let journal = store.audit_events(Some("registration"), 50).await.unwrap();

@@ -119,6 +119,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/gestion/suivi-assiduite/{id}", Roles(STAFF)),
     // Certificates: issued and changed by staff; anyone holding a code may check it (the code
     // is 80 random bits, printed on the document) and download it while it is in force.
+    ("GET", "/gestion/sessions/{id}/evaluations", Roles(STAFF)),
     ("GET", "/gestion/sessions/{id}/certificats", Roles(STAFF)),
     ("POST", "/gestion/sessions/{id}/certificats", Roles(STAFF)),
     ("POST", "/gestion/sessions/{id}/certificats/modifier", Roles(STAFF)),

@@ -4,6 +4,8 @@
 //! A half-filled form is kept as a draft; sending is final. A sent hot evaluation moves the
 //! satisfaction rate published on the program's sheet.
 
+pub mod results;
+
 use askama::Template;
 use axum::extract::{Path, RawForm, State};
 use axum::http::StatusCode;
