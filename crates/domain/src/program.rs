@@ -192,6 +192,13 @@ pub struct SatisfactionRate {
     pub period: String,
 }
 
+impl SatisfactionRate {
+    /// The value as French write it: « 94,5 % », « 75 % ».
+    pub fn percent(&self) -> String {
+        if self.per_mille % 10 == 0 { format!("{} %", self.per_mille / 10) } else { format!("{},{} %", self.per_mille / 10, self.per_mille % 10) }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, Default)]
 pub struct EvaluationModalities {
     /// General text (« Modalités d'évaluation et sanction de la formation »).

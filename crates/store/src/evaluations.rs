@@ -107,6 +107,24 @@ impl Store {
         })
     }
 
+    /// The overall satisfaction of every sent hot evaluation of the sessions each trainer led (at
+    /// least one day) since `since`: (trainer, when it was sent, level), once per trainer.
+    pub async fn overall_satisfaction_by_trainer(&self, since: DateTime<Utc>) -> Result<Vec<(i64, DateTime<Utc>, i64)>, StoreError> {
+        on_pool!(self, pool => {
+            Ok(sqlx::query_as(
+                "SELECT DISTINCT dt.trainer_id, e.submitted_at, e.overall, e.id FROM evaluation_responses e \
+                 JOIN session_days d ON d.session_id = e.session_id JOIN session_day_trainers dt ON dt.day_id = d.id \
+                 WHERE e.kind = 'hot' AND e.overall IS NOT NULL AND e.submitted_at >= $1",
+            )
+            .bind(since)
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .map(|(trainer, at, level, _): (i64, DateTime<Utc>, i64, i64)| (trainer, at, level))
+            .collect())
+        })
+    }
+
     /// Every response of a session, drafts included, oldest first.
     pub async fn session_evaluations(&self, session_id: i64) -> Result<Vec<EvaluationResponse>, StoreError> {
         on_pool!(self, pool => {

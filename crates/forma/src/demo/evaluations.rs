@@ -42,7 +42,15 @@ fn answers(q: &Questionnaire, mastery: i64, overall: i64, n: usize) -> Answers {
         .collect()
 }
 
-async fn answer(store: &Store, registration: (i64, i64), kind: EvaluationKind, objectives: &[String], levels: (i64, i64), n: usize, at: DateTime<Utc>) -> anyhow::Result<()> {
+async fn answer(
+    store: &Store,
+    registration: (i64, i64),
+    kind: EvaluationKind,
+    objectives: &[String],
+    levels: (i64, i64),
+    n: usize,
+    at: DateTime<Utc>,
+) -> anyhow::Result<()> {
     let q = Questionnaire::template(kind, objectives);
     let a = answers(&q, levels.0, levels.1, n);
     let draft = ResponseDraft {
@@ -64,7 +72,9 @@ pub async fn load(store: &Store, seed_slug: &str, today: NaiveDate) -> anyhow::R
         return Ok(());
     };
     let objectives = store.program(seed_slug).await?.map(|p| p.program.objectives).unwrap_or_default();
-    let confirmed = |rows: Vec<forma_store::RegistrationRow>| rows.into_iter().filter(|r| r.status == RegistrationStatus::Confirmed).map(|r| (r.id, r.session_id)).collect::<Vec<_>>();
+    let confirmed = |rows: Vec<forma_store::RegistrationRow>| {
+        rows.into_iter().filter(|r| r.status == RegistrationStatus::Confirmed).map(|r| (r.id, r.session_id)).collect::<Vec<_>>()
+    };
     let seed_rows = confirmed(store.session_registrations(seed).await?);
     let Some(probe) = seed_rows.first() else { return Ok(()) };
     if !store.registration_evaluations(probe.0).await?.is_empty() {

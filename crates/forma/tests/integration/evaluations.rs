@@ -135,6 +135,11 @@ async fn trainees_answer_evaluations_and_the_published_rate_follows() {
             assert!(results.contains(expected), "{expected} missing from the results:\n{results}");
         }
 
+        // Per trainer: the demo's session of today is Thierry CHEINE's (its four answers); the
+        // session of this test has no trainer.
+        let trainers = get_page(&app, &staff, "/gestion/formateurs").await;
+        assert!(trainers.contains("Satisfaction (12 mois)") && trainers.contains("<td>75 % (4 répondants)</td>"), "{trainers}");
+
         let store = app.store().await;
         let journal = store.audit_events(Some("registration"), 50).await.unwrap();
         assert!(journal.iter().filter(|e| e.action == "evaluation_submit").count() >= 3);

@@ -331,6 +331,22 @@ pub async fn submit(State(state): State<AppState>, Path((token, segment)): Path<
     }
 }
 
+/// Each trainer's satisfaction rate over the sessions they led (same rule as the sheets).
+pub async fn rates_by_trainer(state: &AppState) -> Result<std::collections::HashMap<i64, SatisfactionRate>, StoreError> {
+    let today = Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive();
+    let paris = |at: chrono::DateTime<Utc>| at.with_timezone(&chrono_tz::Europe::Paris).date_naive();
+    let mut by_trainer: std::collections::HashMap<i64, Vec<OverallAnswer>> = std::collections::HashMap::new();
+    for (trainer, at, level) in state.store.overall_satisfaction_by_trainer(Utc::now() - Duration::days(370)).await? {
+        by_trainer.entry(trainer).or_default().push(OverallAnswer { answered_on: paris(at), level });
+    }
+    Ok(by_trainer.into_iter().filter_map(|(t, answers)| satisfaction_rate(answers, today).map(|r| (t, r))).collect())
+}
+
+/// « 75 % (4 répondants) », as lists show a rate.
+pub fn rate_label(rate: &SatisfactionRate) -> String {
+    format!("{} ({} répondant{})", rate.percent(), rate.respondents, if rate.respondents > 1 { "s" } else { "" })
+}
+
 /// The satisfaction rate of a program from its sent hot evaluations over the last 12 months;
 /// None when nobody answered (the sheet then shows what was written in it, if anything).
 pub async fn published_rate(state: &AppState, slug: &str) -> Result<Option<SatisfactionRate>, StoreError> {

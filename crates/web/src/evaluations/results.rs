@@ -86,7 +86,12 @@ fn question_results(questionnaire: &Questionnaire, answers: &[&Answers]) -> Vec<
             let bars = distribution(q, answers.iter().copied())
                 .unwrap_or_default()
                 .into_iter()
-                .map(|(label, count)| Bar { label, count, percent: percent(count, answered), width: if answered == 0 { 0 } else { (count * 200 / answered) as u32 } })
+                .map(|(label, count)| Bar {
+                    label,
+                    count,
+                    percent: percent(count, answered),
+                    width: if answered == 0 { 0 } else { (count * 200 / answered) as u32 },
+                })
                 .collect();
             let texts = match q.kind {
                 QuestionKind::Text => answers
@@ -127,7 +132,14 @@ async fn page(state: &AppState, user: &forma_store::User, id: i64, notice: Optio
         let answered = sent(&responses, kind);
         let drafts = responses.iter().filter(|r| r.kind == kind.as_str() && r.submitted_at.is_none()).count();
         let s = |n: usize| if n > 1 { "s" } else { "" };
-        let mut rate = format!("{} réponse{} envoyée{} sur {trainees} stagiaire{} ({})", answered.len(), s(answered.len()), s(answered.len()), s(trainees), percent(answered.len(), trainees));
+        let mut rate = format!(
+            "{} réponse{} envoyée{} sur {trainees} stagiaire{} ({})",
+            answered.len(),
+            s(answered.len()),
+            s(answered.len()),
+            s(trainees),
+            percent(answered.len(), trainees)
+        );
         if drafts > 0 {
             rate.push_str(&format!(", {drafts} brouillon{} en cours", s(drafts)));
         }

@@ -19,6 +19,8 @@ use crate::state::AppState;
 struct TrainersPage {
     frame: Frame,
     trainers: Vec<Trainer>,
+    /// Each trainer's satisfaction over 12 months, as shown: « 75 % (4 répondants) ».
+    satisfaction: std::collections::HashMap<i64, String>,
     providers: Vec<Provider>,
     accounts: Vec<User>,
     /// The new-trainer form.
@@ -63,9 +65,27 @@ pub fn trainer_refusal(error: StoreError) -> Result<FieldErrors, StoreError> {
     Ok(errors)
 }
 
-async fn page(state: &AppState, user: &User, notice: Option<&str>, form: TrainerForm, provider: ProviderForm, errors: FieldErrors) -> Result<TrainersPage, StoreError> {
-    let (trainers, providers, accounts) = tokio::try_join!(state.store.trainers(), state.store.providers(), trainer_accounts(state))?;
-    Ok(TrainersPage { frame: Frame::new(state, user, "Formateurs", "formateurs").notice(notice), trainers, providers, accounts, form, provider, errors })
+async fn page(
+    state: &AppState,
+    user: &User,
+    notice: Option<&str>,
+    form: TrainerForm,
+    provider: ProviderForm,
+    errors: FieldErrors,
+) -> Result<TrainersPage, StoreError> {
+    let (trainers, providers, accounts, rates) =
+        tokio::try_join!(state.store.trainers(), state.store.providers(), trainer_accounts(state), crate::evaluations::rates_by_trainer(state))?;
+    let satisfaction = rates.iter().map(|(id, r)| (*id, crate::evaluations::rate_label(r))).collect();
+    Ok(TrainersPage {
+        frame: Frame::new(state, user, "Formateurs", "formateurs").notice(notice),
+        trainers,
+        satisfaction,
+        providers,
+        accounts,
+        form,
+        provider,
+        errors,
+    })
 }
 
 async fn refuse(state: &AppState, user: &User, form: TrainerForm, provider: ProviderForm, errors: FieldErrors) -> Response {

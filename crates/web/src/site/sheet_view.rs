@@ -112,15 +112,11 @@ fn summary(p: &Program) -> Vec<Item> {
         items.push(item("Effectif", format!("<ul class=\"plain\">{}</ul>", html.concat())));
     }
     if let Some(rate) = &p.satisfaction {
-        let value = if rate.per_mille % 10 == 0 {
-            format!("{}", rate.per_mille / 10)
-        } else {
-            format!("{},{}", rate.per_mille / 10, rate.per_mille % 10)
-        };
+        let value = rate.percent();
         let period = if rate.period.is_empty() { String::new() } else { format!(", période : {}", rate.period) };
         items.push(item(
             "Taux de satisfaction",
-            paragraph(&format!("{value} % de stagiaires satisfaits ({} répondants{period})", rate.respondents)),
+            paragraph(&format!("{value} de stagiaires satisfaits ({} répondants{period})", rate.respondents)),
         ));
     }
     if let Some(price) = &p.prices.per_trainee {
