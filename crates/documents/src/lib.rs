@@ -13,7 +13,9 @@
 //! - [`ical::calendar`]: an iCalendar feed (RFC 5545) of training half-days;
 //! - [`registrations::csv`] and [`registrations::xlsx`]: a session's registrations as a
 //!   spreadsheet, CSV for French spreadsheet software (`;`, UTF-8 BOM, CRLF) or XLSX (frozen
-//!   header, autofilter, real dates).
+//!   header, autofilter, real dates);
+//! - [`workbook::xlsx`]: plain text tables as an XLSX workbook, a sheet each (the answers to a
+//!   session's evaluations).
 //!
 //! PDFs are typst templates (`templates/*.typ`, editable by a non-programmer) compiled in-process
 //! with the fonts embedded. Every value reaches a template through `sys.inputs`, already formatted
@@ -35,6 +37,7 @@ pub mod format;
 pub mod ical;
 mod model;
 pub mod registrations;
+pub mod workbook;
 mod render;
 
 pub use model::{AnnexedProgram, Organisation, Party, PlannedDay, Price, PriceBasis};

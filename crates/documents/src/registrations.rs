@@ -132,7 +132,7 @@ pub fn sheet_name(title: &str) -> String {
     }
 }
 
-fn xlsx_error(error: XlsxError) -> DocumentError {
+pub(crate) fn xlsx_error(error: XlsxError) -> DocumentError {
     DocumentError::Spreadsheet(error.to_string())
 }
 

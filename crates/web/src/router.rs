@@ -78,6 +78,7 @@ pub fn router(state: AppState) -> Router {
         .route("/gestion/suivi-assiduite", get(attendance::followup::list))
         .route("/gestion/suivi-assiduite/{id}", post(attendance::followup::add_note))
         .route("/gestion/sessions/{id}/evaluations", get(evaluations::results::show))
+        .route("/gestion/sessions/{id}/evaluations.xlsx", get(evaluations::results::xlsx))
         .route("/gestion/sessions/{id}/certificats", get(certificates::manage::show).post(certificates::manage::issue))
         .route("/gestion/sessions/{id}/certificats/modifier", post(certificates::manage::change))
         .route("/gestion/sessions/{id}/certificats.zip", get(certificates::manage::zip))

@@ -135,6 +135,19 @@ async fn trainees_answer_evaluations_and_the_published_rate_follows() {
             assert!(results.contains(expected), "{expected} missing from the results:\n{results}");
         }
 
+        // Every answer, trainee by trainee, in a workbook.
+        let xlsx = staff.get(format!("{}/gestion/sessions/{session}/evaluations.xlsx", app.base)).send().await.unwrap();
+        assert_eq!(xlsx.status(), 200);
+        let bytes = xlsx.bytes().await.unwrap().to_vec();
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        use calamine::Reader;
+        assert_eq!(book.sheet_names(), vec!["Positionnement".to_owned(), "Fin de formation".to_owned(), "À froid".to_owned()]);
+        let hot = book.worksheet_range("Fin de formation").unwrap();
+        let rows: Vec<Vec<String>> = hot.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+        assert_eq!(rows[0][..3], ["Stagiaire".to_owned(), "État".to_owned(), "Dans l'ensemble, êtes-vous satisfait de la formation ?".to_owned()]);
+        assert!(rows.iter().any(|r| r[0] == "Inès Évaluée" && r[1].starts_with("envoyé le") && r[2] == "Très satisfait"), "{rows:?}");
+        assert!(rows.iter().any(|r| r[0] == "Karim Évaluée" && r[2] == "Peu satisfait"), "{rows:?}");
+
         // Per trainer: the demo's session of today is Thierry CHEINE's (its four answers); the
         // session of this test has no trainer.
         let trainers = get_page(&app, &staff, "/gestion/formateurs").await;

@@ -120,6 +120,7 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     // Certificates: issued and changed by staff; anyone holding a code may check it (the code
     // is 80 random bits, printed on the document) and download it while it is in force.
     ("GET", "/gestion/sessions/{id}/evaluations", Roles(STAFF)),
+    ("GET", "/gestion/sessions/{id}/evaluations.xlsx", Roles(STAFF)),
     ("GET", "/gestion/sessions/{id}/certificats", Roles(STAFF)),
     ("POST", "/gestion/sessions/{id}/certificats", Roles(STAFF)),
     ("POST", "/gestion/sessions/{id}/certificats/modifier", Roles(STAFF)),

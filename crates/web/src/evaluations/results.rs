@@ -183,6 +183,88 @@ async fn page(state: &AppState, user: &forma_store::User, id: i64, notice: Optio
     Ok(Some(ResultsPage { frame, session_id: id, title: session.program_title, kinds, progress }))
 }
 
+/// One answer as a spreadsheet cell: the level's or choice's words, the text, the number.
+fn cell(question: &forma_domain::evaluation::Question, answer: Option<&Answer>) -> String {
+    use forma_domain::evaluation::{MASTERY_LEVELS, SATISFACTION_LEVELS};
+    let level = |labels: &[&str], n: i64| usize::try_from(n - 1).ok().and_then(|i| labels.get(i)).map_or_else(|| n.to_string(), |l| l.to_string());
+    match (&question.kind, answer) {
+        (_, None) => String::new(),
+        (QuestionKind::Satisfaction, Some(Answer::Number(n))) => level(&SATISFACTION_LEVELS, *n),
+        (QuestionKind::SelfAssessment { .. }, Some(Answer::Number(n))) => level(&MASTERY_LEVELS, *n),
+        (QuestionKind::SingleChoice { options }, Some(Answer::Number(n))) => usize::try_from(*n).ok().and_then(|i| options.get(i)).cloned().unwrap_or_default(),
+        (QuestionKind::MultipleChoice { options }, Some(Answer::Choices(chosen))) => {
+            chosen.iter().filter_map(|i| options.get(*i).cloned()).collect::<Vec<_>>().join(", ")
+        }
+        (_, Some(Answer::Number(n))) => n.to_string(),
+        (_, Some(Answer::Text(t))) => t.clone(),
+        (_, Some(Answer::Choices(c))) => c.iter().map(usize::to_string).collect::<Vec<_>>().join(", "),
+    }
+}
+
+/// Every response of the session (drafts included, marked as such), a sheet per questionnaire,
+/// a row per trainee and a column per question.
+pub async fn xlsx(State(state): State<AppState>, current: CurrentUser, PathId(id): PathId) -> Response {
+    if current.user().is_none() {
+        return not_found(&state);
+    }
+    let made = async {
+        let Some(session) = state.store.session(id).await? else { return Ok(None) };
+        let names: std::collections::HashMap<i64, String> =
+            state.store.session_registrations(id).await?.into_iter().map(|r| (r.id, format!("{} {}", r.first_name, r.last_name))).collect();
+        let responses = state.store.session_evaluations(id).await?;
+        let mut tables = Vec::new();
+        for kind in KINDS {
+            let rows: Vec<(&EvaluationResponse, Questionnaire, Answers)> = responses
+                .iter()
+                .filter(|r| r.kind == kind.as_str())
+                .filter_map(|r| Some((r, serde_json::from_str(&r.questionnaire).ok()?, serde_json::from_str(&r.answers).ok()?)))
+                .collect();
+            let reference = rows.first().map(|(_, q, _)| q.clone()).unwrap_or_else(|| Questionnaire::template(kind, &[]));
+            let mut headers = vec!["Stagiaire".to_owned(), "État".to_owned()];
+            headers.extend(reference.questions().map(|q| q.label.clone()));
+            let rows = rows
+                .iter()
+                .map(|(r, _, answers)| {
+                    let mut row = vec![
+                        names.get(&r.registration_id).cloned().unwrap_or_default(),
+                        match r.submitted_at {
+                            Some(at) => format!("envoyé le {}", crate::auth::invitation::until(at)),
+                            None => "brouillon".to_owned(),
+                        },
+                    ];
+                    row.extend(reference.questions().map(|q| cell(q, answers.get(&q.key))));
+                    row
+                })
+                .collect();
+            // Sheet names hold 31 characters at most.
+            let name = match kind {
+                EvaluationKind::Positioning => "Positionnement",
+                EvaluationKind::Hot => "Fin de formation",
+                _ => "À froid",
+            };
+            tables.push(forma_documents::workbook::Table { name: name.to_owned(), headers, rows });
+        }
+        let bytes = forma_documents::workbook::xlsx(&format!("Évaluations — {}", session.program_title), &tables)?;
+        Ok::<_, anyhow::Error>(Some(bytes))
+    };
+    match made.await {
+        Ok(Some(bytes)) => {
+            let name = format!("evaluations-session-{id}.xlsx");
+            let mut response = axum::response::IntoResponse::into_response((
+                [(axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")],
+                bytes,
+            ));
+            if let Ok(v) = axum::http::HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+                response.headers_mut().insert(axum::http::header::CONTENT_DISPOSITION, v);
+            }
+            response.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("private, no-store"));
+            response
+        }
+        Ok(None) => not_found(&state),
+        Err(e) => internal(&state, e),
+    }
+}
+
 pub async fn show(State(state): State<AppState>, current: CurrentUser, PathId(id): PathId, Query(q): Query<NoticeQuery>) -> Response {
     let Some(user) = current.user() else { return not_found(&state) };
     match page(&state, user, id, q.ok.as_deref()).await {
