@@ -33,12 +33,15 @@ if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check "aiosmtpd==1.4.6"
 fi
 
-# The document tests read the PDFs back with poppler (pdftotext, pdfinfo, pdffonts).
-if ! command -v pdftotext >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ]; then apt-get install -y -qq poppler-utils >/dev/null || { apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; }
-  else sudo apt-get install -y -qq poppler-utils >/dev/null || { sudo apt-get update -qq && sudo apt-get install -y -qq poppler-utils >/dev/null; }
+# The document tests read the PDFs back with poppler (pdftotext, pdfinfo, pdffonts, pdftoppm),
+# and the certificates' QR codes with zbar (zbarimg).
+install_debian() {
+  if [ "$(id -u)" = 0 ]; then apt-get install -y -qq "$1" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$1" >/dev/null; }
+  else sudo apt-get install -y -qq "$1" >/dev/null || { sudo apt-get update -qq && sudo apt-get install -y -qq "$1" >/dev/null; }
   fi
-fi
+}
+command -v pdftotext >/dev/null 2>&1 || install_debian poppler-utils
+command -v zbarimg >/dev/null 2>&1 || install_debian zbar-tools
 
 # `cargo test` builds target/debug/forma too (the forma crate's integration tests run it); a
 # separate `cargo build -p forma` unified features differently and rebuilt half the workspace.

@@ -280,7 +280,7 @@ fn inputs(doc: &CertificateDocument) -> Result<Obj, DocumentError> {
             "verification",
             Obj::new()
                 .set("code", code)
-                .set("qr", render::qr_svg(&verify_url))
+                .set("qr", render::qr_png(&verify_url))
                 .set("url", verify_url)
                 .set("fingerprint", fingerprint)
                 .set("replaces", render::verbatim(doc.replaces.as_deref())),

@@ -137,6 +137,16 @@ async fn certificates_are_issued_from_attendance_verified_revoked_and_replaced()
             assert!(text.contains(expected), "{expected} missing from the certificate:\n{text}");
         }
 
+        // Its QR code, read from the page as a phone would, leads to its verification page.
+        let page = dir.path().join(format!("page-{tag}"));
+        assert!(std::process::Command::new("pdftoppm").args(["-png", "-r", "150", "-f", "1", "-l", "1"]).arg(&file).arg(&page).status().unwrap().success());
+        let scanned = std::process::Command::new("zbarimg")
+            .args(["-q", "--raw"])
+            .arg(dir.path().join(format!("page-{tag}-1.png")))
+            .output()
+            .expect("zbarimg (zbar-tools)");
+        assert_eq!(String::from_utf8_lossy(&scanned.stdout).trim(), format!("{}/verifier/{code}", app.base));
+
         // Anyone checks it without an account.
         let check = unescaped(visitor.get(format!("{}/verifier/{code}", app.base)).send().await.unwrap()).await;
         assert!(
