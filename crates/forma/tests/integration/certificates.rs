@@ -4,15 +4,12 @@
 //! a row is edited in the database; the signature checks with openssl against the published key.
 
 use chrono::{NaiveTime, Utc};
-use forma_domain::ProgramKind;
 use forma_domain::account::Role;
 use forma_domain::half_day::{DaySchedule, HalfDay, Slot};
-use forma_domain::registration::TraineeInput;
-use forma_domain::session::{PlannedDay, SessionPlan};
 use forma_store::testing::raw_execute;
 use forma_store::{HalfDaySlot, NewAttendance};
 
-use crate::helpers::{SEED_SLUG, TestApp, get_page, location, post_form, unescaped};
+use crate::helpers::{TestApp, get_page, location, post_form, unescaped};
 
 fn time(h: u32, m: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(h, m, 0).unwrap()
@@ -25,36 +22,10 @@ fn form(pairs: &[(&str, &str)]) -> String {
 /// A one-day session today (9:00–12:30, 13:30–17:00) with three trainees; gives the session,
 /// its day and the (registration, token) pairs.
 async fn session_with_trainees(app: &TestApp, tag: &str) -> (i64, i64, Vec<(i64, String)>) {
-    let today = Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive();
     let schedule =
         DaySchedule { morning: Some(Slot { start: time(9, 0), end: time(12, 30) }), afternoon: Some(Slot { start: time(13, 30), end: time(17, 0) }) };
-    let plan = SessionPlan {
-        kind: ProgramKind::Inter,
-        client_id: None,
-        capacity: Some(10),
-        modules: vec![],
-        days: vec![PlannedDay { place: "Moulins".into(), schedule, ..PlannedDay::on(today) }],
-    };
-    let store = app.store().await;
-    let session = store.create_session(SEED_SLUG, &plan.validated().unwrap(), "test").await.unwrap();
-    let day = store.session(session).await.unwrap().unwrap().days[0].id;
-    let mut trainees = Vec::new();
-    for (n, (name, mailbox)) in [("Alice", "alice"), ("Bruno", "bruno"), ("Chloé", "chloe")].into_iter().enumerate() {
-        let trainee = TraineeInput {
-            first_name: name.into(),
-            last_name: "Certifiée".into(),
-            email: format!("{mailbox}-{tag}@certificats.test"),
-            employer: "CAF de l'Allier".into(),
-            job_role: "Technicien conseil".into(),
-            bpf_type: "private_employee".into(),
-        }
-        .validated()
-        .unwrap();
-        let token = format!("{:032x}", 0xce70_u128 + n as u128 + if tag == "pg" { 16 } else { 0 });
-        trainees.push((crate::helpers::register_with_link(&store, session, &trainee, &token).await, token));
-    }
-    store.close().await;
-    (session, day, trainees)
+    let trainees: Vec<(&str, String)> = [("Alice", "alice"), ("Bruno", "bruno"), ("Chloé", "chloe")].iter().map(|(f, m)| (*f, format!("{m}-{tag}"))).collect();
+    crate::helpers::session_today(app, schedule, "Certifiée", &trainees, 0xce70 + if tag == "pg" { 16 } else { 0 }).await
 }
 
 /// The codes of the certificates listed on the back-office page, in table order.
@@ -107,7 +78,7 @@ async fn certificates_are_issued_from_attendance_verified_revoked_and_replaced()
         assert_eq!(location(&post_form(&app, &staff, &path, String::new()).await), format!("{path}?ok=certificats-aucun"));
 
         // Bruno is told by e-mail, with the address of each document; Chloé gets nothing.
-        let to = format!("bruno-{tag}@certificats.test");
+        let to = format!("bruno-{tag}@caf03.test");
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
         let mail = loop {
             if let Some(m) = smtp.received().into_iter().find(|m| m.to == to && m.subject == "Vos documents de fin de formation") {
@@ -118,7 +89,7 @@ async fn certificates_are_issued_from_attendance_verified_revoked_and_replaced()
         };
         let links: Vec<&str> = mail.plain.split_whitespace().filter(|w| w.starts_with(&format!("{}/verifier/", app.base))).collect();
         assert_eq!(links.len(), 3, "{}", mail.plain);
-        assert!(!smtp.received().iter().any(|m| m.to == format!("chloe-{tag}@certificats.test")), "Chloé attended nothing: no document");
+        assert!(!smtp.received().iter().any(|m| m.to == format!("chloe-{tag}@caf03.test")), "Chloé attended nothing: no document");
 
         // The document behind the link is the certificat de réalisation with Bruno's hours.
         let completion_link =

@@ -2,11 +2,8 @@
 //! values, then sent; two more hot evaluations move the satisfaction rate published on the
 //! program's sheet and in the API (the demo's session of today already has four).
 
-use chrono::{NaiveTime, Utc};
-use forma_domain::ProgramKind;
+use chrono::NaiveTime;
 use forma_domain::half_day::{DaySchedule, Slot};
-use forma_domain::registration::TraineeInput;
-use forma_domain::session::{PlannedDay, SessionPlan};
 
 use crate::helpers::{SEED_SLUG, TestApp, get_page, location, on_each_backend, post_form, unescaped};
 
@@ -19,37 +16,12 @@ fn form(pairs: &[(&str, &str)]) -> String {
 }
 
 /// A one-day session today whose only half-day started at 00:01: positioning and the hot
-/// evaluation are both open. Gives the trainees' personal paths.
+/// evaluation are both open. Gives the session and the trainees' personal paths.
 async fn session_today(app: &TestApp, tag: &str) -> (i64, Vec<String>) {
-    let today = Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive();
     let schedule = DaySchedule { morning: Some(Slot { start: time(0, 1), end: time(23, 59) }), afternoon: None };
-    let plan = SessionPlan {
-        kind: ProgramKind::Inter,
-        client_id: None,
-        capacity: Some(10),
-        modules: vec![],
-        days: vec![PlannedDay { place: "Moulins".into(), schedule, ..PlannedDay::on(today) }],
-    };
-    let store = app.store().await;
-    let session = store.create_session(SEED_SLUG, &plan.validated().unwrap(), "test").await.unwrap();
-    let mut paths = Vec::new();
-    for (n, name) in ["Inès", "Karim"].into_iter().enumerate() {
-        let trainee = TraineeInput {
-            first_name: name.into(),
-            last_name: "Évaluée".into(),
-            email: format!("eval{n}-{tag}@caf03.test"),
-            employer: "CAF de l'Allier".into(),
-            job_role: "Conseillère".into(),
-            bpf_type: "private_employee".into(),
-        }
-        .validated()
-        .unwrap();
-        let token = format!("{:032x}", 0xe7a1_u128 + n as u128 + if tag == "pg" { 16 } else { 0 });
-        crate::helpers::register_with_link(&store, session, &trainee, &token).await;
-        paths.push(format!("/inscription/{token}"));
-    }
-    store.close().await;
-    (session, paths)
+    let trainees: Vec<(&str, String)> = ["Inès", "Karim"].iter().enumerate().map(|(n, f)| (*f, format!("eval{n}-{tag}"))).collect();
+    let (session, _, registrations) = crate::helpers::session_today(app, schedule, "Évaluée", &trainees, 0xe7a1 + if tag == "pg" { 16 } else { 0 }).await;
+    (session, registrations.into_iter().map(|(_, token)| format!("/inscription/{token}")).collect())
 }
 
 #[tokio::test]

@@ -42,12 +42,11 @@ pub async fn spawn_app_with_mail(db: &str, smtp_url: Option<String>) -> TestApp 
 }
 
 async fn spawn(db: &str, demo: bool, smtp_url: Option<String>) -> TestApp {
-    let config = WebConfig {
-        addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-        refresh_interval: std::time::Duration::from_millis(200),
-        ..WebConfig::default()
-    };
-    let mail = smtp_url.map(|url| forma_mail::MailConfig { poll_interval: std::time::Duration::from_millis(200), ..forma_mail::MailConfig::new(url, "EGOC <formation@egoc.test>") });
+    let config = WebConfig { addr: SocketAddr::from(([127, 0, 0, 1], 0)), refresh_interval: std::time::Duration::from_millis(200), ..WebConfig::default() };
+    let mail = smtp_url.map(|url| forma_mail::MailConfig {
+        poll_interval: std::time::Duration::from_millis(200),
+        ..forma_mail::MailConfig::new(url, "EGOC <formation@egoc.test>")
+    });
     let (app, _) = forma::start_with_mail(db, config, demo, mail).await.expect("start");
     let addr = app.local_addr().unwrap();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
@@ -104,12 +103,7 @@ impl TestApp {
     /// Creates an account with a password (through the same invitation path as the product).
     pub async fn account(&self, email: &str, role: forma_domain::account::Role, client_id: Option<i64>) -> i64 {
         let store = self.store().await;
-        let user = forma_store::NewUser {
-            email: forma_domain::account::Email::parse(email).unwrap(),
-            name: format!("Test {}", role.label()),
-            role,
-            client_id,
-        };
+        let user = forma_store::NewUser { email: forma_domain::account::Email::parse(email).unwrap(), name: format!("Test {}", role.label()), role, client_id };
         let invitation = forma_web::auth::invitation::invite(&store, &self.base, "EGOC", &user, false, "test").await.unwrap();
         let hash = forma_web::auth::password::Passwords::default().hash(TEST_PASSWORD.into()).await.unwrap();
         store.set_password(invitation.user_id, &hash, "test").await.unwrap();
@@ -131,12 +125,8 @@ impl TestApp {
     /// A client with a cookie jar, signed in through the login form.
     pub async fn signed_in(&self, email: &str) -> reqwest::Client {
         let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        let response = client
-            .post(format!("{}/connexion", self.base))
-            .form(&[("email", email), ("password", TEST_PASSWORD), ("suite", "")])
-            .send()
-            .await
-            .unwrap();
+        let response =
+            client.post(format!("{}/connexion", self.base)).form(&[("email", email), ("password", TEST_PASSWORD), ("suite", "")]).send().await.unwrap();
         assert_eq!(response.status(), 303, "login of {email}");
         client
     }
@@ -179,13 +169,7 @@ pub fn with(body: &[u8], changes: &[(&str, &str)]) -> String {
 
 /// Posts a urlencoded body with `client` (its cookies).
 pub async fn post_form(app: &TestApp, client: &reqwest::Client, path: &str, body: String) -> reqwest::Response {
-    client
-        .post(format!("{}{path}", app.base))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .unwrap()
+    client.post(format!("{}{path}", app.base)).header("content-type", "application/x-www-form-urlencoded").body(body).send().await.unwrap()
 }
 
 /// A page fetched with `client` (its cookies), which must answer 200; apostrophes and ampersands
@@ -209,7 +193,8 @@ pub fn location(r: &reqwest::Response) -> String {
 /// Registers `trainee` to every day of `session` from the back-office, with the personal link
 /// whose token is `token` (valid 30 days), as a convocation would give it.
 pub async fn register_with_link(store: &Store, session: i64, trainee: &forma_domain::registration::NewTrainee, token: &str) -> i64 {
-    let link = forma_store::RegistrationLink { token_hash: forma_web::auth::token::hash_token(token), expires_at: chrono::Utc::now() + chrono::Duration::days(30) };
+    let link =
+        forma_store::RegistrationLink { token_hash: forma_web::auth::token::hash_token(token), expires_at: chrono::Utc::now() + chrono::Duration::days(30) };
     let new = forma_store::NewRegistration {
         session_id: session,
         trainee,
@@ -221,4 +206,45 @@ pub async fn register_with_link(store: &Store, session: i64, trainee: &forma_dom
         mail: None,
     };
     store.register(&new, "test").await.unwrap().registration_id
+}
+
+/// A one-day INTER session of the seed's program today (Paris), run on `schedule`, with one
+/// confirmed registration per (first name, mailbox) — last name `last_name`, address
+/// `{mailbox}@caf03.test` — each with a personal link whose token derives from `token_base`.
+/// Gives the session, its day and the (registration, token) pairs.
+pub async fn session_today(
+    app: &TestApp,
+    schedule: forma_domain::half_day::DaySchedule,
+    last_name: &str,
+    trainees: &[(&str, String)],
+    token_base: u128,
+) -> (i64, i64, Vec<(i64, String)>) {
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive();
+    let plan = forma_domain::session::SessionPlan {
+        kind: forma_domain::ProgramKind::Inter,
+        client_id: None,
+        capacity: Some(10),
+        modules: vec![],
+        days: vec![forma_domain::session::PlannedDay { place: "Moulins".into(), schedule, ..forma_domain::session::PlannedDay::on(today) }],
+    };
+    let store = app.store().await;
+    let session = store.create_session(SEED_SLUG, &plan.validated().unwrap(), "test").await.unwrap();
+    let day = store.session(session).await.unwrap().unwrap().days[0].id;
+    let mut registrations = Vec::new();
+    for (n, (first_name, mailbox)) in trainees.iter().enumerate() {
+        let trainee = forma_domain::registration::TraineeInput {
+            first_name: (*first_name).into(),
+            last_name: last_name.into(),
+            email: format!("{mailbox}@caf03.test"),
+            employer: "CAF de l'Allier".into(),
+            job_role: "Technicien conseil".into(),
+            bpf_type: "private_employee".into(),
+        }
+        .validated()
+        .unwrap();
+        let token = format!("{:032x}", token_base + n as u128);
+        registrations.push((register_with_link(&store, session, &trainee, &token).await, token));
+    }
+    store.close().await;
+    (session, day, registrations)
 }
