@@ -195,7 +195,7 @@ pub struct SatisfactionRate {
 impl SatisfactionRate {
     /// The value as French write it: « 94,5 % », « 75 % ».
     pub fn percent(&self) -> String {
-        if self.per_mille % 10 == 0 { format!("{} %", self.per_mille / 10) } else { format!("{},{} %", self.per_mille / 10, self.per_mille % 10) }
+        if self.per_mille.is_multiple_of(10) { format!("{} %", self.per_mille / 10) } else { format!("{},{} %", self.per_mille / 10, self.per_mille % 10) }
     }
 }
 

@@ -34,7 +34,7 @@ fn answers(q: &Questionnaire, mastery: i64, overall: i64, n: usize) -> Answers {
                 K::SingleChoice { .. } => Answer::Number(0),
                 K::MultipleChoice { .. } => Answer::Choices(vec![0]),
                 K::Number { .. } => Answer::Number(3 + n as i64),
-                K::Text if n % 3 == 0 => return None,
+                K::Text if n.is_multiple_of(3) => return None,
                 K::Text => Answer::Text(comments[n % comments.len()].to_owned()),
             };
             Some((question.key.clone(), a))

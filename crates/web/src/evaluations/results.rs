@@ -56,7 +56,7 @@ struct ResultsPage {
 }
 
 fn percent(part: usize, whole: usize) -> String {
-    if whole == 0 { "—".into() } else { format!("{} %", (part * 100 + whole / 2) / whole) }
+    (part * 100 + whole / 2).checked_div(whole).map_or_else(|| "—".into(), |p| format!("{p} %"))
 }
 
 fn decimal(v: f64) -> String {
@@ -90,7 +90,7 @@ fn question_results(questionnaire: &Questionnaire, answers: &[&Answers]) -> Vec<
                     label,
                     count,
                     percent: percent(count, answered),
-                    width: if answered == 0 { 0 } else { (count * 200 / answered) as u32 },
+                    width: (count * 200).checked_div(answered).unwrap_or(0) as u32,
                 })
                 .collect();
             let texts = match q.kind {
