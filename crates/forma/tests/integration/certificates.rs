@@ -195,8 +195,17 @@ async fn certificates_are_issued_from_attendance_verified_revoked_and_replaced()
         let zip = staff.get(format!("{}{path}.zip", app.base)).send().await.unwrap();
         assert_eq!(zip.status(), 200);
         assert_eq!(zip.headers()["content-type"], "application/zip");
-        let bytes = zip.bytes().await.unwrap();
-        assert!(bytes.starts_with(b"PK"));
+        let bytes = zip.bytes().await.unwrap().to_vec();
+        let mut archive = ::zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(archive.len(), 5, "Alice's three (one replaced), Bruno's two in force");
+        for i in 0..archive.len() {
+            let mut file = archive.by_index(i).unwrap();
+            let name = file.name().unwrap().into_owned();
+            assert!(name.ends_with(".pdf") && name.contains("certifiee"), "{name}");
+            let mut pdf = Vec::new();
+            std::io::Read::read_to_end(&mut file, &mut pdf).unwrap();
+            assert!(pdf.starts_with(b"%PDF-"));
+        }
 
         // The journal keeps who issued, revoked and replaced what.
         let journal = store.audit_events(Some("certificate"), 50).await.unwrap();

@@ -388,10 +388,10 @@ pub async fn zip(State(state): State<AppState>, current: CurrentUser, PathId(id)
         if state.store.session(id).await?.is_none() {
             return Ok(None);
         }
-        let mut files = Vec::new();
-        for row in state.store.session_certificates(id).await?.iter().filter(|c| c.in_force()) {
-            files.push((file_name(&stored_content(row)?), pdf(&state, row).await?));
-        }
+        let certificates = state.store.session_certificates(id).await?;
+        let in_force: Vec<&CertificateRow> = certificates.iter().filter(|c| c.in_force()).collect();
+        let names = in_force.iter().map(|row| Ok(file_name(&stored_content(row)?))).collect::<anyhow::Result<Vec<_>>>()?;
+        let files: Vec<(String, Vec<u8>)> = names.into_iter().zip(super::pdfs(&state, &in_force).await?).collect();
         Ok::<_, anyhow::Error>(Some(forma_documents::certificate::zip(&files)?))
     };
     match made.await {

@@ -149,6 +149,36 @@ pub async fn pdf(state: &AppState, row: &CertificateRow) -> anyhow::Result<Vec<u
     Ok(tokio::task::spawn_blocking(move || docs::render(&doc)).await??)
 }
 
+/// Lays out many stored certificates at once, on every core (in one blocking task): a
+/// session's ZIP takes the time of its certificates divided by the cores, not their sum.
+pub async fn pdfs(state: &AppState, rows: &[&CertificateRow]) -> anyhow::Result<Vec<Vec<u8>>> {
+    let fingerprint = signer(state).await?.public_key().hex();
+    let docs = rows.iter().map(|row| Ok(document(state, &stored_content(row)?, &fingerprint))).collect::<anyhow::Result<Vec<_>>>()?;
+    let rendered = tokio::task::spawn_blocking(move || {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(docs.len()).max(1);
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut done: Vec<(usize, Result<Vec<u8>, forma_documents::DocumentError>)> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(doc) = docs.get(i) else { break mine };
+                            mine.push((i, docs::render(doc)));
+                        }
+                    })
+                })
+                .collect();
+            workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
+        });
+        done.sort_by_key(|(i, _)| *i);
+        done.into_iter().map(|(_, pdf)| pdf).collect::<Result<Vec<_>, _>>()
+    })
+    .await??;
+    Ok(rendered)
+}
+
 /// The PDF's file name: « certificat-de-realisation-morel-ines-7KQ2M9XD.pdf ».
 pub fn file_name(content: &CertificateContent) -> String {
     let who = forma_domain::slug::Slug::from_title(&format!("{} {}", content.beneficiary.last_name, content.beneficiary.first_name));
