@@ -284,6 +284,25 @@ pub fn certificates_issued(org: &str, recipient_email: &str, recipient_name: &st
     compose_notice(recipient_email, &m, &CertificatesIssuedText { m: &m }, &CertificatesIssuedHtml { m: &m })
 }
 
+#[derive(Template)]
+#[template(path = "evaluation_reminder.txt")]
+struct EvaluationReminderText<'a> {
+    m: &'a Notice<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "evaluation_reminder.html")]
+struct EvaluationReminderHtml<'a> {
+    m: &'a Notice<'a>,
+}
+
+/// Reminds a trainee of a questionnaire they have not answered (`questionnaire`: its name), with
+/// a link that opens it directly, valid `until` (« 12 mars 2026 »).
+pub fn evaluation_reminder(org: &str, recipient_email: &str, recipient_name: &str, training: &str, questionnaire: &str, link: &str, until: &str) -> OutgoingMail {
+    let m = Notice { subject: "Rappel : votre avis sur la formation", org, name: recipient_name, training, link, trainee: questionnaire, note: until };
+    compose_notice(recipient_email, &m, &EvaluationReminderText { m: &m }, &EvaluationReminderHtml { m: &m })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

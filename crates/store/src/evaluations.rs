@@ -151,3 +151,84 @@ impl Store {
         Ok(rows)
     }
 }
+
+/// A reminder about to be sent: who, which questionnaire, which one (1, 2…), the link's token
+/// hash and until when it opens the questionnaire.
+#[derive(Debug, Clone)]
+pub struct NewReminder<'a> {
+    pub registration_id: i64,
+    pub kind: EvaluationKind,
+    pub seq: i64,
+    pub token_hash: &'a str,
+    pub expires_at: DateTime<Utc>,
+    pub mail: &'a crate::OutgoingMail,
+}
+
+impl Store {
+    /// How many reminders a registration was sent about a questionnaire.
+    pub async fn reminders_sent(&self, registration_id: i64, kind: EvaluationKind) -> Result<i64, StoreError> {
+        on_pool!(self, pool => {
+            Ok(sqlx::query_scalar("SELECT COUNT(*) FROM evaluation_reminders WHERE registration_id = $1 AND kind = $2")
+                .bind(registration_id)
+                .bind(kind.as_str())
+                .fetch_one(pool)
+                .await?)
+        })
+    }
+
+    /// Records a reminder with its message, in one transaction. False when this reminder was
+    /// already sent (by another node, or an earlier sweep): nothing is queued twice.
+    pub async fn record_reminder(&self, r: &NewReminder<'_>, actor: &str) -> Result<bool, StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = crate::BeginWrite::begin_write(pool).await?;
+            let inserted = sqlx::query(
+                "INSERT INTO evaluation_reminders (registration_id, kind, seq, token_hash, expires_at, sent_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (registration_id, kind, seq) DO NOTHING",
+            )
+            .bind(r.registration_id)
+            .bind(r.kind.as_str())
+            .bind(r.seq)
+            .bind(r.token_hash)
+            .bind(r.expires_at)
+            .bind(crate::now())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if inserted == 0 {
+                return Ok(false);
+            }
+            let outbox_id = crate::outbox::enqueue!(tx, r.mail)?;
+            let after = serde_json::json!({ "kind": r.kind.as_str(), "reminder": r.seq, "outbox_id": outbox_id });
+            record!(tx, actor, "registration", r.registration_id.to_string(), "evaluation_reminder", None::<serde_json::Value>, Some(after))?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// The registration and questionnaire a reminder's link opens, while it is valid.
+    pub async fn reminder_by_link(&self, token_hash: &str) -> Result<Option<(i64, EvaluationKind)>, StoreError> {
+        let row: Option<(i64, String)> = on_pool!(self, pool => {
+            sqlx::query_as("SELECT registration_id, kind FROM evaluation_reminders WHERE token_hash = $1 AND expires_at > $2")
+                .bind(token_hash)
+                .bind(crate::now())
+                .fetch_optional(pool)
+                .await?
+        });
+        Ok(row.and_then(|(id, kind)| EvaluationKind::parse(&kind).map(|k| (id, k))))
+    }
+
+    /// The confirmed registrations with an address, in sessions with a day on or after `since`:
+    /// whom the reminder sweep looks at. (registration, session)
+    pub async fn registrations_to_remind(&self, since: chrono::NaiveDate) -> Result<Vec<(i64, i64)>, StoreError> {
+        on_pool!(self, pool => {
+            Ok(sqlx::query_as(
+                "SELECT r.id, r.session_id FROM registrations r JOIN trainees t ON t.id = r.trainee_id \
+                 WHERE r.status = 'confirmed' AND t.email <> '' \
+                 AND EXISTS (SELECT 1 FROM session_days d WHERE d.session_id = r.session_id AND d.day_date >= $1) ORDER BY r.session_id, r.id",
+            )
+            .bind(since)
+            .fetch_all(pool)
+            .await?)
+        })
+    }
+}

@@ -41,7 +41,7 @@ pub use api_tokens::ApiToken;
 pub use audit::{AuditEvent, AuditFilter, AuditPage};
 pub use clients::{ClientContact, ClientRecord, ClientSite, ClientSummary};
 pub use editing::{CategoryRow, EditableProgram, ProgramRow, VersionSummary};
-pub use evaluations::{EvaluationResponse, ResponseDraft};
+pub use evaluations::{EvaluationResponse, NewReminder, ResponseDraft};
 pub use connect::Backend;
 pub use convocations::ConvocationSent;
 /// JSON values as the store returns them (journal before/after).

@@ -64,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .route("/inscription/{token}/amenagement", post(site::registration::ask_accommodation))
         .route("/inscription/{token}/emarger", post(attendance::trainee::sign_with_code))
         .route("/inscription/{token}/evaluation/{kind}", get(evaluations::show).post(evaluations::submit))
+        .route("/evaluation/{token}", get(evaluations::reminder_show).post(evaluations::reminder_submit))
         .route("/emargement/{day}/{half}/{qr}", get(attendance::trainee::qr_page).post(attendance::trainee::qr_sign))
         .route("/formateur/emargement", get(attendance::trainer::list))
         .route("/formateur/emargement/{day}/{half}", get(attendance::trainer::show))

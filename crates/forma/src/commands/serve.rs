@@ -31,6 +31,20 @@ pub async fn start_with_mail(
     let state = AppState::new(store.clone(), Arc::new(SearchIndex::new()?), config);
     state.reload_organisation().await?;
     forma_web::rebuild_search(&state).await?;
+    if mailer.is_some() {
+        // Reminders to non-respondents go out only where mail does: otherwise they would be
+        // recorded as sent.
+        let sweeper = state.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(forma_web::REMINDER_SWEEP_EVERY);
+            loop {
+                tick.tick().await;
+                if let Err(e) = forma_web::send_evaluation_reminders(&sweeper, chrono::Utc::now()).await {
+                    tracing::warn!(error = %e, "relances d'évaluation");
+                }
+            }
+        });
+    }
     if let Some(mailer) = mailer {
         let worker = forma_mail::spawn_worker(store, mailer, std::future::pending());
         let waker = worker.waker();

@@ -133,3 +133,71 @@ async fn trainees_answer_evaluations_and_the_published_rate_follows() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn non_respondents_are_reminded_twice_with_a_link_to_their_questionnaire() {
+    let smtp = forma_mail::testing::SmtpServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    for url in &forma_store::testing::test_database_urls(dir.path()).await {
+        let app = crate::helpers::spawn_app_with_mail(url, Some(smtp.url())).await;
+        let tag = if url.starts_with("sqlite") { "sqlite" } else { "pg" };
+        let schedule = DaySchedule { morning: Some(Slot { start: time(0, 1), end: time(23, 59) }), afternoon: None };
+        let trainees: Vec<(&str, String)> = ["Léa", "Marc"].iter().enumerate().map(|(n, f)| (*f, format!("relance{n}-{tag}"))).collect();
+        let base = 0x5e1a_u128 + if tag == "pg" { 16 } else { 0 };
+        crate::helpers::session_today(&app, schedule, "Relancé", &trainees, base).await;
+        let store = app.store().await;
+        // The sweep as a node runs it, on the same base (the server's mail worker delivers).
+        let state = forma_web::AppState::new(
+            store.clone(),
+            std::sync::Arc::new(forma_search::SearchIndex::new().unwrap()),
+            forma_web::WebConfig { public_url: Some(app.base.clone()), ..forma_web::WebConfig::default() },
+        );
+        let queued = |who: String| {
+            let store = store.clone();
+            async move { store.outbox_entries(None, 500).await.unwrap().into_iter().filter(|m| m.recipient == who && m.subject == "Rappel : votre avis sur la formation").count() }
+        };
+        let (lea, marc) = (format!("relance0-{tag}@caf03.test"), format!("relance1-{tag}@caf03.test"));
+        let now = chrono::Utc::now();
+        // Nothing is due before three days; then one reminder per open questionnaire (the
+        // positioning closed with the first day; the hot evaluation is open), however often the
+        // sweep runs.
+        forma_web::send_evaluation_reminders(&state, now).await.unwrap();
+        assert_eq!(queued(lea.clone()).await, 0);
+        let later = now + chrono::Duration::days(4);
+        forma_web::send_evaluation_reminders(&state, later).await.unwrap();
+        forma_web::send_evaluation_reminders(&state, later).await.unwrap();
+        assert_eq!((queued(lea.clone()).await, queued(marc.clone()).await), (1, 1));
+
+        // Léa answers from the reminder, as received: its link opens the questionnaire without
+        // the personal link.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        let mail = loop {
+            if let Some(m) = smtp.received().into_iter().find(|m| m.to == lea && m.subject == "Rappel : votre avis sur la formation") {
+                break m;
+            }
+            assert!(std::time::Instant::now() < deadline, "no reminder delivered to {lea}");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        };
+        assert!(mail.plain.contains("Évaluation à chaud (fin de formation)"), "{}", mail.plain);
+        let link = mail.plain.split_whitespace().find(|w| w.starts_with(&format!("{}/evaluation/", app.base))).expect("the reminder's link").to_owned();
+        let path = link.replace(&app.base, "");
+        let visitor = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let page = get_page(&app, &visitor, &path).await;
+        assert!(page.contains("Évaluation de fin de formation") && !page.contains("Mon inscription"), "{page}");
+        let objectives = store.program(SEED_SLUG).await.unwrap().unwrap().program.objectives.len();
+        let keys: Vec<String> = (1..=objectives).map(|i| format!("o{i}")).collect();
+        let mut answers: Vec<(&str, &str)> = vec![("overall", "4"), ("content", "4"), ("trainer", "4"), ("organisation", "3"), ("action", "envoyer")];
+        answers.extend(keys.iter().map(|k| (k.as_str(), "4")));
+        assert_eq!(location(&post_form(&app, &visitor, &path, form(&answers)).await), format!("{path}?ok=evaluation"));
+        assert!(get_page(&app, &visitor, &path).await.contains("Vos réponses à ce questionnaire sont déjà envoyées"));
+
+        // Seven days on: a second reminder for Marc only; then never again.
+        forma_web::send_evaluation_reminders(&state, now + chrono::Duration::days(8)).await.unwrap();
+        assert_eq!((queued(lea.clone()).await, queued(marc.clone()).await), (1, 2));
+        forma_web::send_evaluation_reminders(&state, now + chrono::Duration::days(20)).await.unwrap();
+        assert_eq!(queued(marc.clone()).await, 2);
+        let journal = store.audit_events(Some("registration"), 200).await.unwrap();
+        assert_eq!(journal.iter().filter(|e| e.action == "evaluation_reminder").count(), 3);
+        store.close().await;
+    }
+}

@@ -68,6 +68,9 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     // Evaluations: the personal link says who answers.
     ("GET", "/inscription/{token}/evaluation/{kind}", Public),
     ("POST", "/inscription/{token}/evaluation/{kind}", Public),
+    // A reminder's link opens its one questionnaire.
+    ("GET", "/evaluation/{token}", Public),
+    ("POST", "/evaluation/{token}", Public),
     ("GET", "/emargement/{day}/{half}/{qr}", Public),
     ("POST", "/emargement/{day}/{half}/{qr}", Public),
     ("GET", crate::assets::ATTENDANCE_SCRIPT_PATH, Public),

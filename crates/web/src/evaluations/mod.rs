@@ -4,6 +4,7 @@
 //! A half-filled form is kept as a draft; sending is final. A sent hot evaluation moves the
 //! satisfaction rate published on the program's sheet.
 
+pub mod reminders;
 pub mod results;
 
 use askama::Template;
@@ -138,7 +139,7 @@ pub struct SectionView {
 struct FormPage {
     layout: Layout,
     action: String,
-    back: String,
+    back: Option<String>,
     title: String,
     intro: String,
     training: String,
@@ -209,15 +210,55 @@ struct Context {
 
 enum Refusal {
     NotFound,
-    /// Not answerable now: back to the personal page with this notice.
+    /// Not answerable now, with the notice code that says why.
     Closed(&'static str),
 }
 
-async fn context(state: &AppState, token: &str, segment: &str) -> Result<Result<Context, Refusal>, StoreError> {
-    let Some(kind) = kind_of(segment) else { return Ok(Err(Refusal::NotFound)) };
-    let Some(row) = state.store.registration_by_link(&hash_token(token)).await?.filter(|r| r.status == RegistrationStatus::Confirmed) else {
-        return Ok(Err(Refusal::NotFound));
-    };
+/// How the questionnaire is reached: from the personal link, or from a reminder's link (which
+/// opens this one questionnaire and nothing else of the registration).
+enum Entry {
+    Personal { token: String, kind: EvaluationKind },
+    Reminder { token: String },
+}
+
+impl Entry {
+    fn form_path(&self) -> String {
+        match self {
+            Entry::Personal { token, kind } => format!("/inscription/{token}/evaluation/{}", segment(*kind)),
+            Entry::Reminder { token } => format!("/evaluation/{token}"),
+        }
+    }
+
+    /// Where to go after an answer or a refusal, with a notice.
+    fn after(&self, notice: &str) -> String {
+        match self {
+            Entry::Personal { token, .. } => format!("/inscription/{token}?ok={notice}"),
+            Entry::Reminder { token } => format!("/evaluation/{token}?ok={notice}"),
+        }
+    }
+
+    fn back(&self) -> Option<String> {
+        match self {
+            Entry::Personal { token, .. } => Some(format!("/inscription/{token}")),
+            Entry::Reminder { .. } => None,
+        }
+    }
+
+    async fn registration(&self, state: &AppState) -> Result<Option<(RegistrationRow, EvaluationKind)>, StoreError> {
+        let (row, kind) = match self {
+            Entry::Personal { token, kind } => (state.store.registration_by_link(&hash_token(token)).await?, *kind),
+            Entry::Reminder { token } => {
+                let Some((id, kind)) = state.store.reminder_by_link(&hash_token(token)).await? else { return Ok(None) };
+                let Some(session) = state.store.registration_session(id).await? else { return Ok(None) };
+                (state.store.session_registrations(session).await?.into_iter().find(|r| r.id == id), kind)
+            }
+        };
+        Ok(row.filter(|r| r.status == RegistrationStatus::Confirmed).map(|r| (r, kind)))
+    }
+}
+
+async fn context(state: &AppState, entry: &Entry) -> Result<Result<Context, Refusal>, StoreError> {
+    let Some((row, kind)) = entry.registration(state).await? else { return Ok(Err(Refusal::NotFound)) };
     let Some(session) = state.store.session(row.session_id).await? else { return Ok(Err(Refusal::NotFound)) };
     let response = state.store.evaluation_response(row.id, kind).await?;
     if response.as_ref().is_some_and(|r| r.submitted_at.is_some()) {
@@ -225,10 +266,7 @@ async fn context(state: &AppState, token: &str, segment: &str) -> Result<Result<
     }
     let Some((opens, closes)) = window(kind, &session, &row) else { return Ok(Err(Refusal::NotFound)) };
     let now = paris_now();
-    if now < opens {
-        return Ok(Err(Refusal::Closed("evaluation-fermee")));
-    }
-    if now > closes {
+    if now < opens || now > closes {
         return Ok(Err(Refusal::Closed("evaluation-fermee")));
     }
     let objectives = crate::certificates::program_of(state, &session).await?.map(|p| p.objectives).unwrap_or_default();
@@ -240,11 +278,11 @@ async fn context(state: &AppState, token: &str, segment: &str) -> Result<Result<
     Ok(Ok(Context { row, session, kind, questionnaire, objectives, saved }))
 }
 
-fn page(state: &AppState, token: &str, ctx: &Context, answers: &Answers, typed: &[(String, String)], errors: FieldErrors) -> FormPage {
+fn page(state: &AppState, entry: &Entry, ctx: &Context, answers: &Answers, typed: &[(String, String)], errors: FieldErrors) -> FormPage {
     FormPage {
         layout: state.layout(ctx.questionnaire.title.clone(), "sessions"),
-        action: format!("/inscription/{token}/evaluation/{}", segment(ctx.kind)),
-        back: format!("/inscription/{token}"),
+        action: entry.form_path(),
+        back: entry.back(),
         title: ctx.questionnaire.title.clone(),
         intro: ctx.questionnaire.intro.clone(),
         training: ctx.session.program_title.clone(),
@@ -269,43 +307,78 @@ fn private(mut response: Response) -> Response {
     response
 }
 
-fn refused(state: &AppState, token: &str, refusal: Refusal) -> Response {
-    match refusal {
-        Refusal::NotFound => crate::site::registration::link_missing(state),
-        Refusal::Closed(notice) => Redirect::to(&format!("/inscription/{token}?ok={notice}")).into_response(),
+/// A reminder's link once its questionnaire is sent or closed: no personal page to go back
+/// to, so the page says it.
+#[derive(Template)]
+#[template(path = "evaluations/closed.html")]
+struct ClosedPage {
+    layout: Layout,
+    message: &'static str,
+}
+
+fn refused(state: &AppState, entry: &Entry, refusal: Refusal) -> Response {
+    match (refusal, entry) {
+        (Refusal::NotFound, _) => crate::site::registration::link_missing(state),
+        (Refusal::Closed(notice), Entry::Personal { .. }) => Redirect::to(&entry.after(notice)).into_response(),
+        (Refusal::Closed(notice), Entry::Reminder { .. }) => {
+            let message = crate::site::registration::notice_text(notice).unwrap_or("Ce questionnaire n'est pas ouvert en ce moment.");
+            match (ClosedPage { layout: state.layout("Votre avis sur la formation", "sessions"), message }).render() {
+                Ok(html) => private(Html(html).into_response()),
+                Err(e) => internal(state, e.into()),
+            }
+        }
+    }
+}
+
+async fn show_entry(state: &AppState, entry: Entry) -> Response {
+    match context(state, &entry).await {
+        Ok(Ok(ctx)) => answer_page(page(state, &entry, &ctx, &ctx.saved, &[], FieldErrors::default()), StatusCode::OK),
+        Ok(Err(r)) => refused(state, &entry, r),
+        Err(e) => internal(state, e.into()),
     }
 }
 
 pub async fn show(State(state): State<AppState>, Path((token, segment)): Path<(String, String)>) -> Response {
-    match context(&state, &token, &segment).await {
-        Ok(Ok(ctx)) => answer_page(page(&state, &token, &ctx, &ctx.saved, &[], FieldErrors::default()), StatusCode::OK),
-        Ok(Err(r)) => refused(&state, &token, r),
-        Err(e) => internal(&state, e.into()),
-    }
+    let Some(kind) = kind_of(&segment) else { return crate::site::registration::link_missing(&state) };
+    show_entry(&state, Entry::Personal { token, kind }).await
+}
+
+/// A reminder's link: the one questionnaire it was sent about.
+pub async fn reminder_show(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    show_entry(&state, Entry::Reminder { token }).await
+}
+
+pub async fn submit(State(state): State<AppState>, Path((token, segment)): Path<(String, String)>, RawForm(body): RawForm) -> Response {
+    let Some(kind) = kind_of(&segment) else { return crate::site::registration::link_missing(&state) };
+    submit_entry(&state, Entry::Personal { token, kind }, &body).await
+}
+
+pub async fn reminder_submit(State(state): State<AppState>, Path(token): Path<String>, RawForm(body): RawForm) -> Response {
+    submit_entry(&state, Entry::Reminder { token }, &body).await
 }
 
 /// Saves the draft (« Enregistrer et finir plus tard ») or sends the answers (« Envoyer mes
 /// réponses »): a draft keeps what is valid and says what is not; sending needs every required
 /// question.
-pub async fn submit(State(state): State<AppState>, Path((token, segment)): Path<(String, String)>, RawForm(body): RawForm) -> Response {
-    let ctx = match context(&state, &token, &segment).await {
+async fn submit_entry(state: &AppState, entry: Entry, body: &[u8]) -> Response {
+    let ctx = match context(state, &entry).await {
         Ok(Ok(ctx)) => ctx,
-        Ok(Err(r)) => return refused(&state, &token, r),
-        Err(e) => return internal(&state, e.into()),
+        Ok(Err(r)) => return refused(state, &entry, r),
+        Err(e) => return internal(state, e.into()),
     };
-    let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    let form: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
     let send = form.iter().any(|(k, v)| k == "action" && v == "envoyer");
     let (answers, errors) = read_answers(&ctx.questionnaire, &form, !send);
     if !errors.is_empty() {
         // What was typed comes back as typed; the choices as read.
-        return answer_page(page(&state, &token, &ctx, &answers, &form, errors), StatusCode::UNPROCESSABLE_ENTITY);
+        return answer_page(page(state, &entry, &ctx, &answers, &form, errors), StatusCode::UNPROCESSABLE_ENTITY);
     }
     let overall = ctx.questionnaire.overall().and_then(|q| match answers.get(&q.key) {
         Some(Answer::Number(n)) => Some(*n),
         _ => None,
     });
     let (Ok(questionnaire), Ok(answers_json)) = (serde_json::to_string(&ctx.questionnaire), serde_json::to_string(&answers)) else {
-        return internal(&state, anyhow::anyhow!("answers do not serialise"));
+        return internal(state, anyhow::anyhow!("answers do not serialise"));
     };
     let draft = ResponseDraft {
         registration_id: ctx.row.id,
@@ -323,11 +396,10 @@ pub async fn submit(State(state): State<AppState>, Path((token, segment)): Path<
                 // The sheet's published rate moves with this answer.
                 state.catalogue_changed();
             }
-            let notice = if send { "evaluation" } else { "evaluation-brouillon" };
-            Redirect::to(&format!("/inscription/{token}?ok={notice}")).into_response()
+            Redirect::to(&entry.after(if send { "evaluation" } else { "evaluation-brouillon" })).into_response()
         }
-        Err(StoreError::Conflict(_)) => Redirect::to(&format!("/inscription/{token}?ok=evaluation-envoyee")).into_response(),
-        Err(e) => internal(&state, e.into()),
+        Err(StoreError::Conflict(_)) => Redirect::to(&entry.after("evaluation-envoyee")).into_response(),
+        Err(e) => internal(state, e.into()),
     }
 }
 

@@ -285,7 +285,12 @@ pub struct NoticeQuery {
 }
 
 fn notice(code: Option<&str>) -> Option<&'static str> {
-    Some(match code? {
+    notice_text(code?)
+}
+
+/// The confirmation a redirect to a personal page carries (`?ok=…`); unknown codes say nothing.
+pub(crate) fn notice_text(code: &str) -> Option<&'static str> {
+    Some(match code {
         "confirmee" => "Adresse confirmée : votre inscription est enregistrée.",
         "acceptee" => "Place acceptée : vous êtes inscrit.",
         "refusee" => "Place laissée à la personne suivante.",
