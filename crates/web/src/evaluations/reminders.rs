@@ -30,10 +30,9 @@ pub async fn send_due(state: &AppState, now: DateTime<Utc>) -> Result<usize, Sto
     let mut sessions: HashMap<i64, (SessionDetail, Vec<forma_store::RegistrationRow>)> = HashMap::new();
     let mut queued = 0;
     for (registration_id, session_id) in candidates {
-        if !sessions.contains_key(&session_id) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = sessions.entry(session_id) {
             let Some(session) = state.store.session(session_id).await? else { continue };
-            let rows = state.store.session_registrations(session_id).await?;
-            sessions.insert(session_id, (session, rows));
+            slot.insert((session, state.store.session_registrations(session_id).await?));
         }
         let Some((session, rows)) = sessions.get(&session_id) else { continue };
         let Some(row) = rows.iter().find(|r| r.id == registration_id) else { continue };
@@ -58,7 +57,8 @@ pub async fn send_due(state: &AppState, now: DateTime<Utc>) -> Result<usize, Sto
             let link = state.config.absolute_url(&format!("/evaluation/{token}"));
             let until = forma_domain::french_date::long_date(closes.with_timezone(&chrono_tz::Europe::Paris).date_naive());
             let name = format!("{} {}", row.first_name, row.last_name);
-            let mail = forma_mail::messages::evaluation_reminder(&state.organisation_name(), &row.email, &name, &session.program_title, kind.label(), &link, &until);
+            let mail =
+                forma_mail::messages::evaluation_reminder(&state.organisation_name(), &row.email, &name, &session.program_title, kind.label(), &link, &until);
             let reminder = NewReminder {
                 registration_id: row.id,
                 kind,

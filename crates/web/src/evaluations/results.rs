@@ -86,12 +86,7 @@ fn question_results(questionnaire: &Questionnaire, answers: &[&Answers]) -> Vec<
             let bars = distribution(q, answers.iter().copied())
                 .unwrap_or_default()
                 .into_iter()
-                .map(|(label, count)| Bar {
-                    label,
-                    count,
-                    percent: percent(count, answered),
-                    width: (count * 200).checked_div(answered).unwrap_or(0) as u32,
-                })
+                .map(|(label, count)| Bar { label, count, percent: percent(count, answered), width: (count * 200).checked_div(answered).unwrap_or(0) as u32 })
                 .collect();
             let texts = match q.kind {
                 QuestionKind::Text => answers
