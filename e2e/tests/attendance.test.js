@@ -459,3 +459,30 @@ test('sur un téléphone, au clavier, une stagiaire répond au positionnement (b
   await checkA11y(page, 'evaluation-envoyee');
   await context.close();
 });
+
+test('la gestion délivre les certificats de la session close ; la stagiaire télécharge le sien depuis sa page', { timeout: 180_000 }, async () => {
+  const page = await staff.newPage();
+  await goto(page, `/gestion/sessions/${plan.id}`);
+  await navigate(page, () => page.getByRole('link', { name: 'Certificats', exact: true }).click());
+  const table = page.getByRole('table', { name: 'Documents de fin de formation de chaque stagiaire' });
+  const row = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: nameOf(TRAINEES.ines), exact: true }) });
+  assert.match(norm(await row.innerText()), /prêt à délivrer/);
+  await navigate(page, () => page.getByRole('button', { name: /^Délivrer / }).click());
+  assert.match(norm(await page.getByRole('status').first().innerText()), /certificats délivrés/);
+  assert.match(norm(await row.innerText()), /[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}/);
+  await page.close();
+
+  const context = await newContext(browser, server.url, PHONE);
+  const trainee = await context.newPage();
+  await goto(trainee, plan.links.ines);
+  const documents = trainee.getByRole('region', { name: 'Vos documents de fin de formation' });
+  const link = documents.getByRole('link', { name: 'Certificat de réalisation (PDF)' });
+  const href = await link.getAttribute('href');
+  assert.match(href, /^\/verifier\/[0-9A-Z]{16}\/document\.pdf$/);
+  await checkA11y(trainee, 'page-personnelle-documents');
+  const pdf = await context.request.get(href);
+  assert.equal(pdf.status(), 200);
+  assert.match(pdf.headers()['content-type'], /^application\/pdf/);
+  assert.equal((await pdf.body()).subarray(0, 5).toString('latin1'), '%PDF-');
+  await context.close();
+});
