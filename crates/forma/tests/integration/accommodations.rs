@@ -10,22 +10,10 @@ use forma_domain::registration::TraineeInput;
 use forma_domain::session::{PlannedDay, SessionPlan};
 use forma_store::testing::raw_execute;
 
-use crate::helpers::{SEED_SLUG, get_page, location, post_form, unescaped};
+use crate::helpers::{SEED_SLUG, get_page, location, post_form, unescaped, wait_mail};
 
 const NEED: &str = "Je suis atteinte de sclérose en plaques : fatigue importante l'après-midi, canne.";
 const NOTE: &str = "Salle de plain-pied, une pause de 10 minutes par heure, place près de la porte.";
-
-/// The message to `to` whose subject has `subject` and whose text part has `marker`.
-async fn wait_mail(smtp: &forma_mail::testing::SmtpServer, to: &str, subject: &str, marker: &str) -> forma_mail::testing::Received {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        if let Some(m) = smtp.received().into_iter().find(|m| m.to == to && m.subject.contains(subject) && m.plain.contains(marker)) {
-            return m;
-        }
-        assert!(std::time::Instant::now() < deadline, "no « {subject} » message to {to} within 20 s");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-}
 
 #[tokio::test]
 async fn accommodation_request_from_personal_page_to_trainer_without_health_details() {
@@ -36,7 +24,11 @@ async fn accommodation_request_from_personal_page_to_trainer_without_health_deta
         let app = crate::helpers::spawn_app_with_mail(url, Some(smtp.url())).await;
         let tag = if url.starts_with("sqlite") { "sqlite" } else { "pg" };
         let trainer_email = format!("formatrice-{tag}@amenagement.test");
-        raw_execute(url, &format!("INSERT INTO trainers (id, name, email, created_at) VALUES (601, 'Claire Formatrice', '{trainer_email}', '2026-01-01T00:00:00Z')")).await;
+        raw_execute(
+            url,
+            &format!("INSERT INTO trainers (id, name, email, created_at) VALUES (601, 'Claire Formatrice', '{trainer_email}', '2026-01-01T00:00:00Z')"),
+        )
+        .await;
         let desk_email = format!("accueil-{tag}@amenagement.test");
         raw_execute(
             url,
@@ -49,7 +41,12 @@ async fn accommodation_request_from_personal_page_to_trainer_without_health_deta
             client_id: None,
             capacity: Some(10),
             modules: vec![],
-            days: vec![PlannedDay { venue_id: Some(601), place: "Moulins".into(), trainer_ids: vec![601], ..PlannedDay::on(NaiveDate::from_ymd_opt(2031, 6, 3).unwrap()) }],
+            days: vec![PlannedDay {
+                venue_id: Some(601),
+                place: "Moulins".into(),
+                trainer_ids: vec![601],
+                ..PlannedDay::on(NaiveDate::from_ymd_opt(2031, 6, 3).unwrap())
+            }],
         };
         let session = store.create_session(SEED_SLUG, &plan.validated().unwrap(), "test").await.unwrap();
         let trainee = TraineeInput {
@@ -131,7 +128,10 @@ async fn accommodation_request_from_personal_page_to_trainer_without_health_deta
         let r = post_form(&app, &staff, &status_path, step(&[("status", "decided"), ("decision", "Tiers temps, salle accessible, pauses régulières.")])).await;
         assert_eq!(location(&r), format!("{detail_path}?ok=decided"));
         let page = get_page(&app, &staff, &detail_path).await;
-        assert!(page.contains(&format!("Envoyée par courriel à : Claire Formatrice ({trainer_email}), l'accueil de Maison des Aménagements ({desk_email})")), "{page}");
+        assert!(
+            page.contains(&format!("Envoyée par courriel à : Claire Formatrice ({trainer_email}), l'accueil de Maison des Aménagements ({desk_email})")),
+            "{page}"
+        );
         let r = post_form(&app, &staff, &status_path, step(&[("status", "communicated"), ("note", "")])).await;
         assert_eq!(r.status(), 422);
         let r = post_form(&app, &staff, &status_path, step(&[("status", "communicated"), ("note", NOTE)])).await;

@@ -79,14 +79,7 @@ async fn certificates_are_issued_from_attendance_verified_revoked_and_replaced()
 
         // Bruno is told by e-mail, with the address of each document; Chloé gets nothing.
         let to = format!("bruno-{tag}@caf03.test");
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-        let mail = loop {
-            if let Some(m) = smtp.received().into_iter().find(|m| m.to == to && m.subject == "Vos documents de fin de formation") {
-                break m;
-            }
-            assert!(std::time::Instant::now() < deadline, "no certificates message to {to}");
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        };
+        let mail = crate::helpers::wait_mail(&smtp, &to, "Vos documents de fin de formation", "").await;
         let links: Vec<&str> = mail.plain.split_whitespace().filter(|w| w.starts_with(&format!("{}/verifier/", app.base))).collect();
         assert_eq!(links.len(), 3, "{}", mail.plain);
         assert!(!smtp.received().iter().any(|m| m.to == format!("chloe-{tag}@caf03.test")), "Chloé attended nothing: no document");

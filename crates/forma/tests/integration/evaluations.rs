@@ -179,15 +179,7 @@ async fn non_respondents_are_reminded_twice_with_a_link_to_their_questionnaire()
 
         // Léa answers from the reminder, as received: its link opens the questionnaire without
         // the personal link.
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-        let mail = loop {
-            if let Some(m) = smtp.received().into_iter().find(|m| m.to == lea && m.subject == "Rappel : votre avis sur la formation") {
-                break m;
-            }
-            assert!(std::time::Instant::now() < deadline, "no reminder delivered to {lea}");
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        };
-        assert!(mail.plain.contains("Évaluation à chaud (fin de formation)"), "{}", mail.plain);
+        let mail = crate::helpers::wait_mail(&smtp, &lea, "Rappel : votre avis sur la formation", "Évaluation à chaud (fin de formation)").await;
         let link = mail.plain.split_whitespace().find(|w| w.starts_with(&format!("{}/evaluation/", app.base))).expect("the reminder's link").to_owned();
         let path = link.replace(&app.base, "");
         let visitor = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();

@@ -248,3 +248,15 @@ pub async fn session_today(
     store.close().await;
     (session, day, registrations)
 }
+
+/// The message to `to` whose subject has `subject` and whose text part has `marker`.
+pub async fn wait_mail(smtp: &forma_mail::testing::SmtpServer, to: &str, subject: &str, marker: &str) -> forma_mail::testing::Received {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        if let Some(m) = smtp.received().into_iter().find(|m| m.to == to && m.subject.contains(subject) && m.plain.contains(marker)) {
+            return m;
+        }
+        assert!(std::time::Instant::now() < deadline, "no « {subject} » message to {to} within 20 s");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

@@ -76,8 +76,8 @@ struct Situation {
     certificates: Vec<CertificateRow>,
     /// Someone signs for the organisation (the certificat de réalisation names them).
     signatory: bool,
-    /// The program states objectives (the attestation lists them).
-    objectives: bool,
+    /// The program version the session was planned from (its objectives go on the attestation).
+    program: Option<forma_domain::Program>,
 }
 
 impl Situation {
@@ -85,15 +85,17 @@ impl Situation {
         let Some(grid) = session_grid(state, id).await? else { return Ok(None) };
         let certificates = state.store.session_certificates(id).await?;
         let signatory = !state.organisation().administrative_referent.name.trim().is_empty();
-        let objectives = program_of(state, &grid.session).await?.is_some_and(|p| !p.objectives.is_empty());
-        Ok(Some(Situation { grid, certificates, signatory, objectives }))
+        let program = program_of(state, &grid.session).await?;
+        Ok(Some(Situation { grid, certificates, signatory, program }))
     }
 
     /// Why this trainee cannot have this document yet, if so.
     fn why_not(&self, kind: CertificateKind, trainee: &crate::attendance::sheet::TraineeGrid) -> Option<String> {
         refusal(kind, trainee.open, trainee.totals.total.attended.0).or_else(|| match kind {
             CertificateKind::Completion if !self.signatory => Some("Renseignez le référent administratif dans Organisme : il signe le certificat.".into()),
-            CertificateKind::Attestation if !self.objectives => Some("La fiche programme n'indique pas d'objectifs : l'attestation les reprend.".into()),
+            CertificateKind::Attestation if self.program.as_ref().is_none_or(|p| p.objectives.is_empty()) => {
+                Some("La fiche programme n'indique pas d'objectifs : l'attestation les reprend.".into())
+            }
             _ => None,
         })
     }
@@ -215,11 +217,16 @@ pub async fn show(State(state): State<AppState>, current: CurrentUser, PathId(id
 /// such session).
 pub async fn issue_ready(state: &AppState, id: i64, issued_on: chrono::NaiveDate, notify: bool, actor: &str) -> anyhow::Result<Option<usize>> {
     let Some(situation) = Situation::load(state, id).await? else { return Ok(None) };
-    let program = program_of(state, &situation.grid.session).await?;
     let mut certificates = Vec::new();
     for (i, kind) in situation.ready() {
-        let issue =
-            Issue { session: &situation.grid.session, program: program.as_ref(), trainee: &situation.grid.trainees[i], kind, issued_on, replaces: None };
+        let issue = Issue {
+            session: &situation.grid.session,
+            program: situation.program.as_ref(),
+            trainee: &situation.grid.trainees[i],
+            kind,
+            issued_on,
+            replaces: None,
+        };
         certificates.push(issue.signed(state).await?);
     }
     let mails = if notify { mails(state, &situation, &certificates) } else { Vec::new() };
@@ -346,9 +353,9 @@ pub async fn replace(state: &AppState, old: &CertificateRow, issued_on: chrono::
     if let Some(why) = situation.why_not(old.kind.0, trainee) {
         return Err(StoreError::Conflict(format!("Impossible d'établir un nouveau document : {why} Révoquez celui-ci si besoin.")).into());
     }
-    let program = program_of(state, &situation.grid.session).await?;
     let previous = stored_content(old)?;
-    let issue = Issue { session: &situation.grid.session, program: program.as_ref(), trainee, kind: old.kind.0, issued_on, replaces: Some(previous.code) };
+    let issue =
+        Issue { session: &situation.grid.session, program: situation.program.as_ref(), trainee, kind: old.kind.0, issued_on, replaces: Some(previous.code) };
     let next = issue.signed(state).await?;
     state.store.replace_certificate(&old.code, &next, reason, actor).await?;
     Ok(())

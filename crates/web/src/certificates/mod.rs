@@ -143,10 +143,7 @@ pub fn stored_content(row: &CertificateRow) -> anyhow::Result<CertificateContent
 
 /// Lays a stored certificate out as its PDF.
 pub async fn pdf(state: &AppState, row: &CertificateRow) -> anyhow::Result<Vec<u8>> {
-    let content = stored_content(row)?;
-    let fingerprint = signer(state).await?.public_key().hex();
-    let doc = document(state, &content, &fingerprint);
-    Ok(tokio::task::spawn_blocking(move || docs::render(&doc)).await??)
+    pdfs(state, &[row]).await?.pop().context("one certificate laid out")
 }
 
 /// Lays out many stored certificates at once, on every core (in one blocking task): a

@@ -23,6 +23,7 @@ use forma_store::{EvaluationResponse, RegistrationRow, ResponseDraft, SessionDet
 use crate::auth::token::hash_token;
 use crate::gestion::layout::internal;
 use crate::site::layout::Layout;
+use crate::site::registration::private;
 use crate::state::AppState;
 
 /// The kinds a trainee answers, in the order of the training.
@@ -82,16 +83,15 @@ fn window(kind: EvaluationKind, session: &SessionDetail, row: &RegistrationRow) 
 }
 
 /// The evaluations to show on a confirmed trainee's personal page.
-pub async fn offers(state: &AppState, row: &RegistrationRow, token: &str) -> Result<Vec<EvaluationOffer>, StoreError> {
+pub async fn offers(state: &AppState, row: &RegistrationRow, session: &SessionDetail, token: &str) -> Result<Vec<EvaluationOffer>, StoreError> {
     if row.status != RegistrationStatus::Confirmed {
         return Ok(Vec::new());
     }
-    let Some(session) = state.store.session(row.session_id).await? else { return Ok(Vec::new()) };
     let responses = state.store.registration_evaluations(row.id).await?;
     let now = paris_now();
     let mut offers = Vec::new();
     for kind in TRAINEE_KINDS {
-        let Some((opens, closes)) = window(kind, &session, row) else { continue };
+        let Some((opens, closes)) = window(kind, session, row) else { continue };
         let response = responses.iter().find(|r| r.kind == kind.as_str());
         let open = opens <= now && now <= closes;
         let state_label = match response {
@@ -299,12 +299,6 @@ fn answer_page(page: FormPage, status: StatusCode) -> Response {
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
-}
-
-fn private(mut response: Response) -> Response {
-    response.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
-    response.headers_mut().insert("referrer-policy", axum::http::HeaderValue::from_static("no-referrer"));
-    response
 }
 
 /// A reminder's link once its questionnaire is sent or closed: no personal page to go back

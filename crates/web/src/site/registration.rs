@@ -217,7 +217,7 @@ async fn link_page(state: &AppState, token: &str, error: Option<String>, notice:
         .into_iter()
         .map(|c| (c.kind.0.label(), format!("/verifier/{}/document.pdf", c.code), format!("/verifier/{}", c.code)))
         .collect();
-    let evaluations = crate::evaluations::offers(state, &row, token).await?;
+    let evaluations = crate::evaluations::offers(state, &row, &session, token).await?;
     let may_ask = accommodation.is_none() && matches!(row.status, RegistrationStatus::Pending | RegistrationStatus::Confirmed | RegistrationStatus::Waitlisted);
     let status = match (row.status, row.waitlist_rank) {
         (RegistrationStatus::Waitlisted, Some(p)) => format!("en liste d'attente (rang {p})"),
@@ -273,7 +273,9 @@ pub(crate) fn link_missing(state: &AppState) -> Response {
     private(respond::<LinkPage>(state, Err(SiteError::NotFound)))
 }
 
-fn private(mut response: Response) -> Response {
+/// A personal page or what it leads to: never cached, never sent as a referrer (the address
+/// holds the personal token).
+pub(crate) fn private(mut response: Response) -> Response {
     response.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
     response.headers_mut().insert("referrer-policy", axum::http::HeaderValue::from_static("no-referrer"));
     response
