@@ -10,6 +10,9 @@
 //! - [`certificate::render`]: a trainee's certificat de réalisation (the Ministry of Labour's
 //!   model), attestation de fin de formation or attestation de suivi, with its verification code
 //!   and QR code (PDF/A-2b), and [`certificate::zip`], an archive of many for bulk download;
+//! - [`evaluation_report::render`]: the synthèse des évaluations of a session, response rates,
+//!   satisfaction, each question's answers as a bar chart or quotes, progress per objective
+//!   (PDF/A-2b);
 //! - [`ical::calendar`]: an iCalendar feed (RFC 5545) of training half-days;
 //! - [`registrations::csv`] and [`registrations::xlsx`]: a session's registrations as a
 //!   spreadsheet, CSV for French spreadsheet software (`;`, UTF-8 BOM, CRLF) or XLSX (frozen
@@ -33,6 +36,7 @@ pub mod attendance_sheet;
 pub mod certificate;
 pub mod convention;
 pub mod convocation;
+pub mod evaluation_report;
 pub mod format;
 pub mod ical;
 mod model;

@@ -25,6 +25,7 @@ pub(crate) const AMENDMENT: &str = "avenant.typ";
 pub(crate) const CONVOCATION: &str = "convocation.typ";
 pub(crate) const ATTENDANCE_SHEET: &str = "attendance_sheet.typ";
 pub(crate) const CERTIFICATE: &str = "certificate.typ";
+pub(crate) const EVALUATION_REPORT: &str = "evaluation_report.typ";
 const COMMON: &str = "common.typ";
 
 static ENGINE: LazyLock<TypstEngine> = LazyLock::new(|| {
@@ -40,6 +41,10 @@ static ENGINE: LazyLock<TypstEngine> = LazyLock::new(|| {
                 include_str!("../templates/attendance_sheet.typ"),
             ),
             (CERTIFICATE, include_str!("../templates/certificate.typ")),
+            (
+                EVALUATION_REPORT,
+                include_str!("../templates/evaluation_report.typ"),
+            ),
         ])
         .build()
 });

@@ -187,6 +187,9 @@ impl Questionnaire {
         if overall > 1 {
             errors.add("sections", "Une seule question peut être la satisfaction globale.");
         }
+        if overall == 0 && self.kind == EvaluationKind::Hot {
+            errors.add("sections", "Gardez une question de satisfaction globale : le taux publié sur la fiche est calculé à partir d'elle.");
+        }
         if errors.is_empty() { Ok(self) } else { Err(errors) }
     }
 

@@ -27,6 +27,7 @@ pub mod presence_code;
 pub mod program;
 pub mod program_diff;
 pub mod program_validation;
+pub mod questionnaire_editor;
 pub mod registration;
 pub mod request;
 pub mod session;

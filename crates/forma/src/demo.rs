@@ -168,7 +168,7 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoLoaded> {
     if let Some(seed) = programs.first() {
         attendance::load(store, &directory, seed.slug.as_str(), today).await?;
         certificates::load(store).await?;
-        evaluations::load(store, seed.slug.as_str(), today).await?;
+        evaluations::load(store, &directory, &programs, today).await?;
     }
     let summary = format!(
         "Démonstration : {} fiches ({} créées, {} inchangées), {created} sessions ajoutées{}, annuaire (clients, lieux, formateurs), demandes, conventions, inscriptions, émargements, évaluations et certificats en place",

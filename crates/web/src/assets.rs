@@ -27,3 +27,15 @@ pub async fn attendance_script() -> impl IntoResponse {
         ATTENDANCE_SCRIPT,
     )
 }
+
+const ARCHIVE_SCRIPT: &str = include_str!("../assets/archive.js");
+
+/// The archive page's progress script; versioned like the stylesheet.
+pub const ARCHIVE_SCRIPT_PATH: &str = concat!("/static/forma-", env!("CARGO_PKG_VERSION"), "-archive.js");
+
+pub async fn archive_script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=31536000, immutable")],
+        ARCHIVE_SCRIPT,
+    )
+}

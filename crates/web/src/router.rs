@@ -83,6 +83,11 @@ pub fn router(state: AppState) -> Router {
         .route("/gestion/sessions/{id}/certificats", get(certificates::manage::show).post(certificates::manage::issue))
         .route("/gestion/sessions/{id}/certificats/modifier", post(certificates::manage::change))
         .route("/gestion/sessions/{id}/certificats.zip", get(certificates::manage::zip))
+        .route("/gestion/sessions/{id}/certificats/archive", post(certificates::archive::start))
+        .route("/gestion/archives/{id}", get(certificates::archive::show))
+        .route("/gestion/archives/{id}/etat", get(certificates::archive::status))
+        .route("/gestion/archives/{id}/fichier", get(certificates::archive::download))
+        .route("/gestion/sessions/{id}/evaluations.pdf", get(evaluations::results::pdf))
         .route("/gestion/certificats/{code}/pdf", get(certificates::manage::document))
         .route("/verifier", get(certificates::verify::form))
         .route("/verifier/cle-publique.pem", get(certificates::verify::public_key))
@@ -104,6 +109,8 @@ pub fn router(state: AppState) -> Router {
         .route("/espace-client/{client}/sessions/{id}", get(account::client_registrations::session))
         .route("/espace-client/{client}/sessions/{id}/inscriptions", post(account::client_registrations::register))
         .route("/espace-client/{client}/inscriptions/{id}/annuler", post(account::client_registrations::cancel))
+        .route("/espace-client/{client}/sessions/{id}/appreciation", get(evaluations::stakeholders::client_show).post(evaluations::stakeholders::client_submit))
+        .route("/formateur/sessions/{id}/bilan", get(evaluations::stakeholders::trainer_show).post(evaluations::stakeholders::trainer_submit))
         .route("/gestion", get(dashboard::dashboard))
         .route("/gestion/programmes", get(programs::list))
         .route("/gestion/programmes/nouvelle", get(editor::new_page).post(editor::create))
@@ -113,6 +120,8 @@ pub fn router(state: AppState) -> Router {
         .route("/gestion/programmes/{slug}/depublier", post(editor::unpublish))
         .route("/gestion/programmes/{slug}/abandonner", post(editor::discard))
         .route("/gestion/programmes/{slug}/versions", get(versions::list))
+        .route("/gestion/programmes/{slug}/questionnaires", get(evaluations::editor::list))
+        .route("/gestion/programmes/{slug}/questionnaires/{kind}", get(evaluations::editor::show).post(evaluations::editor::save))
         .route("/gestion/programmes/{slug}/comparer", get(versions::compare))
         .route("/gestion/programmes/{slug}/versions/{number}/restaurer", post(versions::restore))
         .route("/gestion/categories", get(categories::list).post(categories::create))
@@ -188,6 +197,7 @@ pub fn router(state: AppState) -> Router {
         .route("/gestion/jetons/{id}/revoquer", post(tokens::revoke))
         .route(STYLESHEET_PATH, get(stylesheet))
         .route(crate::assets::ATTENDANCE_SCRIPT_PATH, get(crate::assets::attendance_script))
+        .route(crate::assets::ARCHIVE_SCRIPT_PATH, get(crate::assets::archive_script))
         .route(
             "/api/v1/openapi.json",
             get(move || {

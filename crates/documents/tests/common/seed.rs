@@ -435,3 +435,162 @@ pub fn certificate(kind: CertificateKind) -> CertificateDocument {
         public_key_fingerprint: "3f9a0c21b7e4d5a8".into(),
     }
 }
+
+/// The synthesis of the evaluations of Inès MOREL's session (« Les chantiers locaux de la
+/// CTG », 12 and 13 March 2019, 8 trainees), a week after it ended: the positioning and the hot
+/// evaluation are answered, the cold evaluation is not yet.
+pub fn evaluation_report() -> forma_documents::evaluation_report::EvaluationReport {
+    use forma_documents::evaluation_report::{
+        EvaluationReport, ReportBar, ReportKind, ReportProgress, ReportQuestion,
+    };
+    let bars = |answered: usize, counts: &[(&str, usize)]| -> Vec<ReportBar> {
+        counts
+            .iter()
+            .map(|&(label, count)| ReportBar {
+                label: label.into(),
+                count,
+                percent: format!("{} %", (count * 100 + answered / 2) / answered),
+            })
+            .collect()
+    };
+    let closed = |label: &str, answered: usize, counts: &[(&str, usize)]| ReportQuestion {
+        label: label.into(),
+        answered,
+        bars: bars(answered, counts),
+        texts: Vec::new(),
+    };
+    let open = |label: &str, texts: &[&str]| ReportQuestion {
+        label: label.into(),
+        answered: texts.len(),
+        bars: Vec::new(),
+        texts: texts.iter().map(|t| t.to_string()).collect(),
+    };
+    let mastery = |label: &str, answered: usize, counts: [usize; 5]| {
+        let labels = [
+            "Aucune connaissance",
+            "Notions",
+            "Je sais faire avec de l'aide",
+            "Je sais faire seul",
+            "Je sais l'expliquer à d'autres",
+        ];
+        let pairs: Vec<(&str, usize)> = labels.into_iter().zip(counts).collect();
+        closed(label, answered, &pairs)
+    };
+    let satisfaction = |label: &str, counts: [usize; 4]| {
+        let labels = [
+            "Pas du tout satisfait",
+            "Peu satisfait",
+            "Satisfait",
+            "Très satisfait",
+        ];
+        let pairs: Vec<(&str, usize)> = labels.into_iter().zip(counts).collect();
+        closed(label, 4, &pairs)
+    };
+    let objectives = [
+        "situer les chantiers locaux dans la démarche de Convention Territoriale Globale",
+        "conduire un diagnostic partagé avec les partenaires du territoire",
+        "construire et animer le plan d'action d'un chantier local",
+    ];
+    let mut positioning = vec![
+        mastery(objectives[0], 6, [1, 3, 2, 0, 0]),
+        mastery(objectives[1], 6, [2, 3, 1, 0, 0]),
+        mastery(objectives[2], 6, [3, 2, 1, 0, 0]),
+    ];
+    let mut experience = open(
+        "Depuis combien d'années exercez-vous votre fonction ?",
+        &["moyenne 8,5 (de 2 à 19)"],
+    );
+    experience.answered = 6;
+    positioning.extend([
+        experience,
+        open(
+            "Qu'attendez-vous de cette formation ?",
+            &[
+                "Comprendre ce qu'on attend de nous avec les « chantiers locaux ».",
+                "Des outils concrets pour animer un diagnostic, pas seulement de la théorie !",
+                "Savoir répondre aux élus quand ils demandent \"la CTG, ça change quoi ?\"",
+                "Échanger avec les collègues de Vichy et de Montluçon.",
+            ],
+        ),
+        open(
+            "Avez-vous un besoin particulier pour suivre la formation (accessibilité, horaires) ?",
+            &["Je dois partir à 16 h 30 le mardi (garde d'enfant)."],
+        ),
+    ]);
+    let hot = vec![
+        satisfaction(
+            "Dans l'ensemble, êtes-vous satisfait de la formation ?",
+            [0, 1, 2, 1],
+        ),
+        satisfaction("Le contenu", [0, 0, 3, 1]),
+        satisfaction("L'animation par le formateur", [0, 0, 1, 3]),
+        satisfaction(
+            "L'organisation (convocation, salle, horaires)",
+            [0, 2, 2, 0],
+        ),
+        mastery(objectives[0], 4, [0, 0, 1, 2, 1]),
+        mastery(objectives[1], 4, [0, 0, 2, 2, 0]),
+        mastery(objectives[2], 4, [0, 1, 2, 1, 0]),
+        closed(
+            "Recommanderiez-vous cette formation à un collègue ?",
+            4,
+            &[("Oui", 3), ("Non", 0), ("Je ne sais pas", 1)],
+        ),
+        open(
+            "Vos remarques et suggestions",
+            &[
+                "Très concret, l'exercice du portrait de territoire m'a beaucoup servi.",
+                "La salle était trop petite pour le travail en sous-groupes ; prévoir une \
+                 deuxième salle.",
+                "Il manquait une demi-journée pour finir le plan d'action : « on reste sur \
+                 notre faim ».",
+            ],
+        ),
+    ];
+    EvaluationReport {
+        organisation: organisation(),
+        training_title: "Les chantiers locaux de la CTG : de l'acculturation à la mise en œuvre"
+            .into(),
+        session_label: "Session n° 12 — du 12 au 13 mars 2019, CAF de l'Allier, Moulins".into(),
+        trainers: vec!["Thierry CHEINE".into()],
+        trainees: 8,
+        issued_on: date(2019, 3, 20),
+        kinds: vec![
+            ReportKind {
+                label: "Positionnement (avant la formation)".into(),
+                rate: "6 réponses envoyées sur 8 stagiaires (75 %)".into(),
+                satisfaction: None,
+                questions: positioning,
+            },
+            ReportKind {
+                label: "Évaluation à chaud (fin de formation)".into(),
+                rate: "4 réponses envoyées sur 8 stagiaires (50 %), 1 brouillon en cours".into(),
+                satisfaction: Some("75 % de satisfaits (4 répondants)".into()),
+                questions: hot,
+            },
+            ReportKind {
+                label: "Évaluation à froid".into(),
+                rate: "0 réponse envoyée sur 8 stagiaires (0 %)".into(),
+                satisfaction: None,
+                questions: Vec::new(),
+            },
+        ],
+        progress: vec![
+            ReportProgress {
+                objective: objectives[0].into(),
+                change: "1,8 → 3,8 sur 5".into(),
+                trainees: 4,
+            },
+            ReportProgress {
+                objective: objectives[1].into(),
+                change: "1,5 → 3,5 sur 5".into(),
+                trainees: 4,
+            },
+            ReportProgress {
+                objective: objectives[2].into(),
+                change: "1,3 → 3,0 sur 5".into(),
+                trainees: 4,
+            },
+        ],
+    }
+}

@@ -52,7 +52,7 @@ fn at(h: u32, m: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN)
 }
 
-async fn register(store: &Store, session: i64, client: Option<i64>, n: usize, employer: &str) -> anyhow::Result<i64> {
+pub(super) async fn register(store: &Store, session: i64, client: Option<i64>, n: usize, employer: &str) -> anyhow::Result<i64> {
     let (first, last, role) = AGENTS[n];
     let ascii = |s: &str| s.to_lowercase().replace(['é', 'ë'], "e");
     let trainee = TraineeInput {

@@ -1,12 +1,19 @@
 //! Demo evaluations: the seed's action (2019) with every agent's positioning and hot evaluation
 //! as they were sent then (history: outside the 12 months of the published rate), and today's
 //! session with its positioning sent the day before and four hot evaluations already in, so that
-//! the seed's sheet publishes a rate computed from answers.
+//! the seed's sheet publishes a rate computed from answers. Two sessions of two other programs
+//! ended 10 and 100 days ago publish theirs too; the older one has its client's appreciation
+//! and its trainer's review, the recent one waits for them in the client and trainer spaces.
+//! The seed's cold questionnaire is one written in the builder.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use forma_domain::evaluation::{Answer, Answers, EvaluationKind, Questionnaire};
+use forma_domain::ProgramKind;
+use forma_domain::evaluation::{Answer, Answers, EvaluationKind, Question, QuestionKind, Questionnaire};
 use forma_domain::registration::RegistrationStatus;
-use forma_store::{ResponseDraft, Store};
+use forma_domain::session::{PlannedDay, SessionPlan};
+use forma_store::{ResponseDraft, StakeholderDraft, Store};
+
+use super::directory::DemoDirectory;
 
 const ACTOR: &str = "demo";
 
@@ -67,7 +74,8 @@ async fn answer(
     Ok(())
 }
 
-pub async fn load(store: &Store, seed_slug: &str, today: NaiveDate) -> anyhow::Result<()> {
+pub async fn load(store: &Store, dir: &DemoDirectory, programs: &[forma_domain::Program], today: NaiveDate) -> anyhow::Result<()> {
+    let Some(seed_slug) = programs.first().map(|p| p.slug.as_str()) else { return Ok(()) };
     let Some(seed) = store.agreements(None).await?.into_iter().find(|a| a.number.to_string() == "26/19").map(|a| a.session_id) else {
         return Ok(());
     };
@@ -100,5 +108,75 @@ pub async fn load(store: &Store, seed_slug: &str, today: NaiveDate) -> anyhow::R
             }
         }
     }
+    let recent = PastSession { ended_days_ago: 10, trainer: dir.trainer_thierry, overall: &[4, 4, 3, 3, 2], stakeholders_answered: false };
+    let older = PastSession { ended_days_ago: 100, trainer: dir.trainer_claire, overall: &[4, 3, 3, 1], stakeholders_answered: true };
+    for (program, past) in programs.iter().skip(1).zip([recent, older]) {
+        past_session(store, dir, program, &past, today).await?;
+    }
+    written_questionnaire(store, seed_slug, &objectives).await
+}
+
+/// A one-day session of another program, ended some days ago, with its hot evaluations.
+struct PastSession {
+    ended_days_ago: i64,
+    trainer: i64,
+    overall: &'static [i64],
+    stakeholders_answered: bool,
+}
+
+async fn past_session(store: &Store, dir: &DemoDirectory, program: &forma_domain::Program, past: &PastSession, today: NaiveDate) -> anyhow::Result<()> {
+    let day = today - Duration::days(past.ended_days_ago);
+    let plan = SessionPlan {
+        kind: ProgramKind::Intra,
+        client_id: Some(dir.caf_allier),
+        capacity: Some(12),
+        modules: vec![],
+        days: vec![PlannedDay { venue_id: Some(dir.venue_moulins), room_id: Some(dir.room_allier), trainer_ids: vec![past.trainer], ..PlannedDay::on(day) }],
+    };
+    let plan = plan.validated().map_err(|e| anyhow::anyhow!("session passée de démonstration : {e:?}"))?;
+    let session = store.create_session(program.slug.as_str(), &plan, ACTOR).await?;
+    for (n, overall) in past.overall.iter().enumerate() {
+        let registration = super::attendance::register(store, session, Some(dir.caf_allier), n, "CAF de l'Allier").await?;
+        answer(store, (registration, session), EvaluationKind::Hot, &program.objectives, (4, *overall), n, noon(day)).await?;
+    }
+    if past.stakeholders_answered {
+        for (kind, respondent, by) in
+            [(EvaluationKind::Client, dir.caf_allier, "contact.caf03@demo.forma.test"), (EvaluationKind::Trainer, past.trainer, "pedagogie@demo.forma.test")]
+        {
+            let q = Questionnaire::template(kind, &program.objectives);
+            let a = answers(&q, 4, 4, 1);
+            let draft = StakeholderDraft {
+                session_id: session,
+                kind,
+                respondent_id: respondent,
+                questionnaire: &serde_json::to_string(&q)?,
+                answers: &serde_json::to_string(&a)?,
+                submit: true,
+                at: noon(day + Duration::days(2)),
+            };
+            store.save_stakeholder_response(&draft, by).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The seed's cold questionnaire as the organisation wrote it in the builder: the model plus a
+/// question on the local projects started since.
+async fn written_questionnaire(store: &Store, seed_slug: &str, objectives: &[String]) -> anyhow::Result<()> {
+    let mut q = Questionnaire::template(EvaluationKind::Cold, objectives);
+    if let Some(section) = q.sections.first_mut() {
+        section.questions.insert(
+            1,
+            Question {
+                key: "q1".into(),
+                label: "Quels chantiers de la CTG avez-vous engagés depuis la formation ?".into(),
+                kind: QuestionKind::Text,
+                required: false,
+                overall: false,
+            },
+        );
+    }
+    let q = q.validated(objectives.len()).map_err(|e| anyhow::anyhow!("questionnaire de démonstration : {e:?}"))?;
+    store.save_questionnaire(seed_slug, EvaluationKind::Cold, &serde_json::to_string(&q)?, ACTOR).await?;
     Ok(())
 }

@@ -37,7 +37,8 @@ async fn every_route_with_every_persona() {
                     .replace("{day}", "1")
                     .replace("{half}", "matin")
                     .replace("{qr}", "0-00")
-                    .replace("{code}", "0000000000000000");
+                    .replace("{code}", "0000000000000000")
+                    .replace("{kind}", "fin-de-formation");
                 let method = Method::from_bytes(method.as_bytes()).unwrap();
                 let mut request = plain.request(method.clone(), format!("{}{path}", app.base));
                 if let Some(id) = persona.user_id {

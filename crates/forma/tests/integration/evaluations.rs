@@ -113,17 +113,19 @@ async fn trainees_answer_evaluations_and_the_published_rate_follows() {
         let bytes = xlsx.bytes().await.unwrap().to_vec();
         let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
         use calamine::Reader;
-        assert_eq!(book.sheet_names(), vec!["Positionnement".to_owned(), "Fin de formation".to_owned(), "À froid".to_owned()]);
+        assert_eq!(book.sheet_names(), ["Positionnement", "Fin de formation", "À froid", "Client", "Formateur"].map(str::to_owned).to_vec());
         let hot = book.worksheet_range("Fin de formation").unwrap();
         let rows: Vec<Vec<String>> = hot.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
         assert_eq!(rows[0][..3], ["Stagiaire".to_owned(), "État".to_owned(), "Dans l'ensemble, êtes-vous satisfait de la formation ?".to_owned()]);
         assert!(rows.iter().any(|r| r[0] == "Inès Évaluée" && r[1].starts_with("envoyé le") && r[2] == "Très satisfait"), "{rows:?}");
         assert!(rows.iter().any(|r| r[0] == "Karim Évaluée" && r[2] == "Peu satisfait"), "{rows:?}");
 
-        // Per trainer: the demo's session of today is Thierry CHEINE's (its four answers); the
-        // session of this test has no trainer.
+        // Per trainer: the demo's sessions of today and of ten days ago are Thierry CHEINE's (7
+        // satisfied of 9), the one of a hundred days ago Claire Martin's (3 of 4); the session
+        // of this test has no trainer.
         let trainers = get_page(&app, &staff, "/gestion/formateurs").await;
-        assert!(trainers.contains("Satisfaction (12 mois)") && trainers.contains("<td>75 % (4 répondants)</td>"), "{trainers}");
+        assert!(trainers.contains("Satisfaction (12 mois)") && trainers.contains("<td>77,8 % (9 répondants)</td>"), "{trainers}");
+        assert!(trainers.contains("<td>75 % (4 répondants)</td>"), "{trainers}");
 
         let store = app.store().await;
         let journal = store.audit_events(Some("registration"), 50).await.unwrap();

@@ -16,6 +16,7 @@ mod conventions;
 mod directory;
 mod evaluations;
 mod helpers;
+mod questionnaires;
 mod registrations;
 mod requests;
 mod security;

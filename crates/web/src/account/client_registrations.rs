@@ -53,6 +53,9 @@ struct SessionsPage {
     client: i64,
     client_name: String,
     sessions: Vec<SessionLine>,
+    /// The appreciations of ended sessions, to give or given.
+    appreciations: Vec<crate::evaluations::stakeholders::StakeholderOffer>,
+    notice: Option<&'static str>,
 }
 
 async fn client_name(state: &AppState, client: i64) -> Result<Option<String>, StoreError> {
@@ -60,7 +63,7 @@ async fn client_name(state: &AppState, client: i64) -> Result<Option<String>, St
 }
 
 /// `/espace-client/{client}`: the sessions open to the client's agents.
-pub async fn sessions(State(state): State<AppState>, current: CurrentUser, Path(client): Path<String>) -> Response {
+pub async fn sessions(State(state): State<AppState>, current: CurrentUser, Path(client): Path<String>, Query(q): Query<NoticeQuery>) -> Response {
     let Some(_) = current.0 else { return not_found(&state) };
     let Ok(client) = client.parse::<i64>() else { return not_found(&state) };
     let page = async {
@@ -77,7 +80,15 @@ pub async fn sessions(State(state): State<AppState>, current: CurrentUser, Path(
                 id: s.id,
             });
         }
-        Ok::<_, StoreError>(Some(SessionsPage { layout: state.layout(format!("Espace client — {name}"), ""), client, client_name: name, sessions: lines }))
+        let appreciations = crate::evaluations::stakeholders::offers(&state, crate::evaluations::stakeholders::Respondent::Client(client)).await?;
+        Ok::<_, StoreError>(Some(SessionsPage {
+            layout: state.layout(format!("Espace client — {name}"), ""),
+            client,
+            client_name: name,
+            sessions: lines,
+            appreciations,
+            notice: notice(q.ok.as_deref()),
+        }))
     }
     .await;
     match page {
@@ -122,7 +133,7 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
         "inscrit" => "Votre agent est inscrit.",
         "attente" => "La session est complète : votre agent est inscrit en liste d'attente ; il sera prévenu si une place se libère.",
         "annulee" => "Inscription annulée.",
-        _ => return None,
+        code => return crate::evaluations::stakeholders::notice_text(code),
     })
 }
 

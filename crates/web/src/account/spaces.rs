@@ -2,7 +2,7 @@
 //! client contact's. Later issues fill them (convocations, signatures, days, registrations).
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use forma_store::{LinkPurpose, User};
@@ -11,7 +11,7 @@ use super::password::invalid_link;
 use crate::auth::CurrentUser;
 use crate::auth::session;
 use crate::auth::token::hash_token;
-use crate::gestion::layout::{internal, not_found, render};
+use crate::gestion::layout::{NoticeQuery, internal, not_found, render};
 use crate::site::layout::Layout;
 use crate::state::AppState;
 
@@ -24,6 +24,9 @@ struct SpacePage {
     intro: &'static str,
     /// What the space already leads to: (address, link text, what it is for).
     links: &'static [(&'static str, &'static str, &'static str)],
+    /// The trainer's session reviews, to write or written.
+    reviews: Vec<crate::evaluations::stakeholders::StakeholderOffer>,
+    notice: Option<&'static str>,
 }
 
 /// A trainee's personal link opens a session and leads to their space. The link stays valid
@@ -49,9 +52,8 @@ pub async fn access_link(State(state): State<AppState>, Path(token): Path<String
     }
 }
 
-fn space(state: &AppState, user: User, heading: String, intro: &'static str, links: &'static [(&'static str, &'static str, &'static str)]) -> Response {
-    let layout = state.layout(heading.clone(), "");
-    let mut response = render(state, SpacePage { layout, user, heading, intro, links });
+fn space(state: &AppState, page: SpacePage) -> Response {
+    let mut response = render(state, page);
     response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, no-store"));
     response
 }
@@ -59,7 +61,8 @@ fn space(state: &AppState, user: User, heading: String, intro: &'static str, lin
 pub async fn trainee_space(State(state): State<AppState>, current: CurrentUser) -> Response {
     let Some(user) = current.0 else { return not_found(&state) };
     let heading = format!("Bonjour {}", user.name);
-    space(&state, user, heading, "Votre espace stagiaire réunit vos convocations, vos émargements, vos évaluations et vos attestations.", &[])
+    let intro = "Votre espace stagiaire réunit vos convocations, vos émargements, vos évaluations et vos attestations.";
+    space(&state, SpacePage { layout: state.layout(heading.clone(), ""), user, heading, intro, links: &[], reviews: Vec::new(), notice: None })
 }
 
 /// The attendance screen is the trainer's only way to run a half-day: without this link they
@@ -67,8 +70,14 @@ pub async fn trainee_space(State(state): State<AppState>, current: CurrentUser) 
 const TRAINER_LINKS: &[(&str, &str, &str)] =
     &[("/formateur/emargement", "Émargement", "vos demi-journées d'hier, d'aujourd'hui et des sept prochains jours : le QR code à afficher, les signatures, la clôture.")];
 
-pub async fn trainer_space(State(state): State<AppState>, current: CurrentUser) -> Response {
+pub async fn trainer_space(State(state): State<AppState>, current: CurrentUser, Query(q): Query<NoticeQuery>) -> Response {
     let Some(user) = current.0 else { return not_found(&state) };
+    let reviews = match crate::evaluations::stakeholders::trainer_offers(&state, &user).await {
+        Ok(r) => r,
+        Err(e) => return internal(&state, e.into()),
+    };
     let heading = format!("Espace formateur — {}", user.name);
-    space(&state, user, heading, "Votre espace formateur réunit vos journées d'animation, les feuilles d'émargement et les bilans de session.", TRAINER_LINKS)
+    let intro = "Votre espace formateur réunit vos journées d'animation, les feuilles d'émargement et les bilans de session.";
+    let notice = q.ok.as_deref().and_then(crate::evaluations::stakeholders::notice_text);
+    space(&state, SpacePage { layout: state.layout(heading.clone(), ""), user, heading, intro, links: TRAINER_LINKS, reviews, notice })
 }

@@ -6,6 +6,7 @@
 //! - [`verify`]: the public verification pages and the published public key;
 //! - the trainee's personal page lists theirs (`site::registration`).
 
+pub mod archive;
 pub mod manage;
 pub mod verify;
 
@@ -149,6 +150,15 @@ pub async fn pdf(state: &AppState, row: &CertificateRow) -> anyhow::Result<Vec<u
 /// Lays out many stored certificates at once, on every core (in one blocking task): a
 /// session's ZIP takes the time of its certificates divided by the cores, not their sum.
 pub async fn pdfs(state: &AppState, rows: &[&CertificateRow]) -> anyhow::Result<Vec<Vec<u8>>> {
+    pdfs_counted(state, rows, std::sync::Arc::default()).await
+}
+
+/// `pdfs`, counting the documents laid out in `laid_out` as they come (the archive's progress).
+pub async fn pdfs_counted(
+    state: &AppState,
+    rows: &[&CertificateRow],
+    laid_out: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) -> anyhow::Result<Vec<Vec<u8>>> {
     let fingerprint = signer(state).await?.public_key().hex();
     let docs = rows.iter().map(|row| Ok(document(state, &stored_content(row)?, &fingerprint))).collect::<anyhow::Result<Vec<_>>>()?;
     let rendered = tokio::task::spawn_blocking(move || {
@@ -163,6 +173,7 @@ pub async fn pdfs(state: &AppState, rows: &[&CertificateRow]) -> anyhow::Result<
                             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             let Some(doc) = docs.get(i) else { break mine };
                             mine.push((i, docs::render(doc)));
+                            laid_out.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         }
                     })
                 })

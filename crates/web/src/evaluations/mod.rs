@@ -4,8 +4,10 @@
 //! A half-filled form is kept as a draft; sending is final. A sent hot evaluation moves the
 //! satisfaction rate published on the program's sheet.
 
+pub mod editor;
 pub mod reminders;
 pub mod results;
+pub mod stakeholders;
 
 use askama::Template;
 use axum::extract::{Path, RawForm, State};
@@ -41,7 +43,8 @@ pub struct EvaluationOffer {
     pub href: Option<String>,
 }
 
-fn segment(kind: EvaluationKind) -> &'static str {
+/// The kind's segment in addresses: `/inscription/{token}/evaluation/positionnement`.
+pub(crate) fn segment(kind: EvaluationKind) -> &'static str {
     match kind {
         EvaluationKind::Positioning => "positionnement",
         EvaluationKind::Ongoing => "en-cours",
@@ -54,6 +57,24 @@ fn segment(kind: EvaluationKind) -> &'static str {
 
 fn kind_of(segment: &str) -> Option<EvaluationKind> {
     TRAINEE_KINDS.into_iter().find(|k| self::segment(*k) == segment)
+}
+
+/// Any kind, from its segment (the builder has one page per kind).
+pub(crate) fn kind_of_segment(segment: &str) -> Option<EvaluationKind> {
+    EvaluationKind::ALL.into_iter().find(|k| self::segment(*k) == segment)
+}
+
+/// The questionnaire of `kind` for a program: the one written in the builder while it fits the
+/// objectives of the program's version at hand, the built-in model otherwise (an objective
+/// removed since would leave a self-assessment pointing nowhere).
+pub(crate) async fn questionnaire_for(state: &AppState, slug: &str, kind: EvaluationKind, objectives: &[String]) -> Result<Questionnaire, StoreError> {
+    if let Some(stored) = state.store.program_questionnaire(slug, kind).await? {
+        match serde_json::from_str::<Questionnaire>(&stored.body).map(|q| q.validated(objectives.len())) {
+            Ok(Ok(q)) if q.kind == kind => return Ok(q),
+            _ => tracing::warn!(program = slug, kind = kind.as_str(), "written questionnaire does not fit this version: the model is used"),
+        }
+    }
+    Ok(Questionnaire::template(kind, objectives))
 }
 
 fn paris_now() -> chrono::NaiveDateTime {
@@ -70,16 +91,21 @@ fn window(kind: EvaluationKind, session: &SessionDetail, row: &RegistrationRow) 
     let end_of = |d: NaiveDate| d.and_hms_opt(23, 59, 59).expect("a time");
     match kind {
         EvaluationKind::Positioning => Some((chrono::NaiveDateTime::MIN, end_of(first.day.date))),
-        EvaluationKind::Hot => {
-            let last_half = last.day.schedule.afternoon.or(last.day.schedule.morning)?;
-            Some((last.day.date.and_time(last_half.start), end_of(last.day.date + Duration::days(OPEN_DAYS))))
-        }
+        EvaluationKind::Hot => closing_window(last),
         EvaluationKind::Cold => {
             let opens = last.day.date + Duration::days(forma_domain::evaluation::DEFAULT_COLD_DAYS);
             Some((start_of(opens), end_of(opens + Duration::days(OPEN_DAYS))))
         }
         _ => None,
     }
+}
+
+/// From the start of the last half-day to 30 days after: the hot evaluation's time, and the
+/// client's and the trainer's.
+fn closing_window(last: &forma_store::DayDetail) -> Option<(chrono::NaiveDateTime, chrono::NaiveDateTime)> {
+    let last_half = last.day.schedule.afternoon.or(last.day.schedule.morning)?;
+    let closes = (last.day.date + Duration::days(OPEN_DAYS)).and_hms_opt(23, 59, 59)?;
+    Some((last.day.date.and_time(last_half.start), closes))
 }
 
 /// The evaluations to show on a confirmed trainee's personal page.
@@ -139,7 +165,8 @@ pub struct SectionView {
 struct FormPage {
     layout: Layout,
     action: String,
-    back: Option<String>,
+    /// Where « ← » leads, and its words.
+    back: Option<(String, &'static str)>,
     title: String,
     intro: String,
     training: String,
@@ -237,9 +264,9 @@ impl Entry {
         }
     }
 
-    fn back(&self) -> Option<String> {
+    fn back(&self) -> Option<(String, &'static str)> {
         match self {
-            Entry::Personal { token, .. } => Some(format!("/inscription/{token}")),
+            Entry::Personal { token, .. } => Some((format!("/inscription/{token}"), "Mon inscription")),
             Entry::Reminder { .. } => None,
         }
     }
@@ -273,7 +300,7 @@ async fn context(state: &AppState, entry: &Entry) -> Result<Result<Context, Refu
     // A draft keeps the questionnaire it was started on.
     let (questionnaire, saved) = match response.and_then(|r| Some((serde_json::from_str(&r.questionnaire).ok()?, serde_json::from_str(&r.answers).ok()?))) {
         Some(kept) => kept,
-        None => (Questionnaire::template(kind, &objectives), Answers::new()),
+        None => (questionnaire_for(state, &session.program_slug, kind, &objectives).await?, Answers::new()),
     };
     Ok(Ok(Context { row, session, kind, questionnaire, objectives, saved }))
 }

@@ -6,6 +6,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use chrono::Utc;
 use forma_domain::evaluation::{Answer, Answers, EvaluationKind, QuestionKind, Questionnaire, distribution, is_satisfied, objective_progress};
 use forma_domain::registration::RegistrationStatus;
 use forma_store::{EvaluationResponse, StoreError};
@@ -65,17 +66,24 @@ fn decimal(v: f64) -> String {
 
 /// The sent responses of one kind, read back; unreadable rows are left out (and logged).
 fn sent(responses: &[EvaluationResponse], kind: EvaluationKind) -> Vec<(i64, Questionnaire, Answers)> {
-    responses
-        .iter()
-        .filter(|r| r.kind == kind.as_str() && r.submitted_at.is_some())
-        .filter_map(|r| match (serde_json::from_str(&r.questionnaire), serde_json::from_str(&r.answers)) {
-            (Ok(q), Ok(a)) => Some((r.registration_id, q, a)),
-            _ => {
-                tracing::warn!(response = r.id, "evaluation response unreadable");
-                None
-            }
-        })
-        .collect()
+    read_sent(
+        responses
+            .iter()
+            .filter(|r| r.kind == kind.as_str() && r.submitted_at.is_some())
+            .map(|r| (r.id, r.registration_id, r.questionnaire.as_str(), r.answers.as_str())),
+    )
+}
+
+/// (row, respondent, questionnaire JSON, answers JSON) → (respondent, questionnaire, answers).
+fn read_sent<'a>(rows: impl Iterator<Item = (i64, i64, &'a str, &'a str)>) -> Vec<(i64, Questionnaire, Answers)> {
+    rows.filter_map(|(row, who, questionnaire, answers)| match (serde_json::from_str(questionnaire), serde_json::from_str(answers)) {
+        (Ok(q), Ok(a)) => Some((who, q, a)),
+        _ => {
+            tracing::warn!(response = row, "evaluation response unreadable");
+            None
+        }
+    })
+    .collect()
 }
 
 fn question_results(questionnaire: &Questionnaire, answers: &[&Answers]) -> Vec<QuestionResult> {
@@ -118,41 +126,63 @@ fn question_results(questionnaire: &Questionnaire, answers: &[&Answers]) -> Vec<
         .collect()
 }
 
-async fn page(state: &AppState, user: &forma_store::User, id: i64, notice: Option<&str>) -> Result<Option<ResultsPage>, StoreError> {
+/// A session's results, as the page and the PDF synthesis show them.
+pub struct Results {
+    pub session: forma_store::SessionDetail,
+    pub trainees: usize,
+    pub kinds: Vec<KindResult>,
+    pub progress: Vec<Progress>,
+}
+
+/// The response-rate line: « 5 réponses envoyées sur 8 stagiaires (63 %), 1 brouillon en cours ».
+fn rate_line(answered: usize, drafts: usize, expected: usize, who: &str) -> String {
+    let s = |n: usize| if n > 1 { "s" } else { "" };
+    let mut rate = format!("{answered} réponse{} envoyée{} sur {expected} {who}{} ({})", s(answered), s(answered), s(expected), percent(answered, expected));
+    if drafts > 0 {
+        rate.push_str(&format!(", {drafts} brouillon{} en cours", s(drafts)));
+    }
+    rate
+}
+
+fn kind_result(kind: EvaluationKind, answered: &[(i64, Questionnaire, Answers)], rate: String) -> KindResult {
+    let answers: Vec<&Answers> = answered.iter().map(|(_, _, a)| a).collect();
+    let reference = answered.first().map(|(_, q, _)| q.clone()).unwrap_or_else(|| Questionnaire::template(kind, &[]));
+    let satisfaction = reference.overall().map(|q| {
+        let levels: Vec<i64> = answers
+            .iter()
+            .filter_map(|a| match a.get(&q.key) {
+                Some(Answer::Number(n)) => Some(*n),
+                _ => None,
+            })
+            .collect();
+        let satisfied = levels.iter().filter(|l| is_satisfied(**l)).count();
+        format!("{} de satisfaits ({} répondant{})", percent(satisfied, levels.len()), levels.len(), if levels.len() > 1 { "s" } else { "" })
+    });
+    let questions = if answered.is_empty() { Vec::new() } else { question_results(&reference, &answers) };
+    KindResult { label: kind.label(), rate, satisfaction, questions }
+}
+
+pub async fn results(state: &AppState, id: i64) -> Result<Option<Results>, StoreError> {
     let Some(session) = state.store.session(id).await? else { return Ok(None) };
-    let trainees = state.store.session_registrations(id).await?.into_iter().filter(|r| r.status == RegistrationStatus::Confirmed).count();
+    let confirmed: Vec<_> = state.store.session_registrations(id).await?.into_iter().filter(|r| r.status == RegistrationStatus::Confirmed).collect();
+    let trainees = confirmed.len();
     let responses = state.store.session_evaluations(id).await?;
     let mut kinds = Vec::new();
     for kind in KINDS {
         let answered = sent(&responses, kind);
         let drafts = responses.iter().filter(|r| r.kind == kind.as_str() && r.submitted_at.is_none()).count();
-        let s = |n: usize| if n > 1 { "s" } else { "" };
-        let mut rate = format!(
-            "{} réponse{} envoyée{} sur {trainees} stagiaire{} ({})",
-            answered.len(),
-            s(answered.len()),
-            s(answered.len()),
-            s(trainees),
-            percent(answered.len(), trainees)
-        );
-        if drafts > 0 {
-            rate.push_str(&format!(", {drafts} brouillon{} en cours", s(drafts)));
-        }
-        let answers: Vec<&Answers> = answered.iter().map(|(_, _, a)| a).collect();
-        let reference = answered.first().map(|(_, q, _)| q.clone()).unwrap_or_else(|| Questionnaire::template(kind, &[]));
-        let satisfaction = reference.overall().map(|q| {
-            let levels: Vec<i64> = answers
-                .iter()
-                .filter_map(|a| match a.get(&q.key) {
-                    Some(Answer::Number(n)) => Some(*n),
-                    _ => None,
-                })
-                .collect();
-            let satisfied = levels.iter().filter(|l| is_satisfied(**l)).count();
-            format!("{} de satisfaits ({} répondant{})", percent(satisfied, levels.len()), levels.len(), s(levels.len()))
-        });
-        let questions = if answered.is_empty() { Vec::new() } else { question_results(&reference, &answers) };
-        kinds.push(KindResult { label: kind.label(), rate, satisfaction, questions });
+        kinds.push(kind_result(kind, &answered, rate_line(answered.len(), drafts, trainees, "stagiaire")));
+    }
+    // The client organisations of the confirmed trainees, and the session's trainers.
+    let stakeholders = state.store.stakeholder_responses(id).await?;
+    let clients: std::collections::BTreeSet<i64> = confirmed.iter().filter_map(|r| r.client_id).collect();
+    let trainers: std::collections::BTreeSet<i64> = session.days.iter().flat_map(|d| d.day.trainer_ids.iter().copied()).collect();
+    for (kind, expected, who) in [(EvaluationKind::Client, clients.len(), "client"), (EvaluationKind::Trainer, trainers.len(), "formateur")] {
+        let rows = stakeholders.iter().filter(|r| r.kind == kind.as_str());
+        let answered =
+            read_sent(rows.clone().filter(|r| r.submitted_at.is_some()).map(|r| (r.id, r.respondent_id, r.questionnaire.as_str(), r.answers.as_str())));
+        let drafts = rows.filter(|r| r.submitted_at.is_none()).count();
+        kinds.push(kind_result(kind, &answered, rate_line(answered.len(), drafts, expected, who)));
     }
     // Progress per objective: the trainees who answered the same self-assessment before and after.
     let before = sent(&responses, EvaluationKind::Positioning);
@@ -174,8 +204,13 @@ async fn page(state: &AppState, user: &forma_store::User, id: i64, notice: Optio
             }
         }
     }
+    Ok(Some(Results { session, trainees, kinds, progress }))
+}
+
+async fn page(state: &AppState, user: &forma_store::User, id: i64, notice: Option<&str>) -> Result<Option<ResultsPage>, StoreError> {
+    let Some(r) = results(state, id).await? else { return Ok(None) };
     let frame = Frame::new(state, user, format!("Évaluations — session n° {id}"), "sessions").notice(notice);
-    Ok(Some(ResultsPage { frame, session_id: id, title: session.program_title, kinds, progress }))
+    Ok(Some(ResultsPage { frame, session_id: id, title: r.session.program_title, kinds: r.kinds, progress: r.progress }))
 }
 
 /// One answer as a spreadsheet cell: the level's or choice's words, the text, the number.
@@ -204,40 +239,27 @@ pub async fn xlsx(State(state): State<AppState>, current: CurrentUser, PathId(id
     }
     let made = async {
         let Some(session) = state.store.session(id).await? else { return Ok(None) };
-        let names: std::collections::HashMap<i64, String> =
-            state.store.session_registrations(id).await?.into_iter().map(|r| (r.id, format!("{} {}", r.first_name, r.last_name))).collect();
+        let registrations = state.store.session_registrations(id).await?;
+        let names: std::collections::HashMap<i64, String> = registrations.iter().map(|r| (r.id, format!("{} {}", r.first_name, r.last_name))).collect();
         let responses = state.store.session_evaluations(id).await?;
         let mut tables = Vec::new();
         for kind in KINDS {
-            let rows: Vec<(&EvaluationResponse, Questionnaire, Answers)> = responses
+            let rows = responses
                 .iter()
                 .filter(|r| r.kind == kind.as_str())
-                .filter_map(|r| Some((r, serde_json::from_str(&r.questionnaire).ok()?, serde_json::from_str(&r.answers).ok()?)))
-                .collect();
-            let reference = rows.first().map(|(_, q, _)| q.clone()).unwrap_or_else(|| Questionnaire::template(kind, &[]));
-            let mut headers = vec!["Stagiaire".to_owned(), "État".to_owned()];
-            headers.extend(reference.questions().map(|q| q.label.clone()));
-            let rows = rows
-                .iter()
-                .map(|(r, _, answers)| {
-                    let mut row = vec![
-                        names.get(&r.registration_id).cloned().unwrap_or_default(),
-                        match r.submitted_at {
-                            Some(at) => format!("envoyé le {}", crate::auth::invitation::until(at)),
-                            None => "brouillon".to_owned(),
-                        },
-                    ];
-                    row.extend(reference.questions().map(|q| cell(q, answers.get(&q.key))));
-                    row
-                })
-                .collect();
-            // Sheet names hold 31 characters at most.
-            let name = match kind {
-                EvaluationKind::Positioning => "Positionnement",
-                EvaluationKind::Hot => "Fin de formation",
-                _ => "À froid",
-            };
-            tables.push(forma_documents::workbook::Table { name: name.to_owned(), headers, rows });
+                .map(|r| (names.get(&r.registration_id).cloned().unwrap_or_default(), r.submitted_at, r.questionnaire.as_str(), r.answers.as_str()));
+            tables.push(table(kind, "Stagiaire", rows));
+        }
+        // The client organisations by the employers of their agents; the trainers by the days.
+        let clients: std::collections::HashMap<i64, String> = registrations.iter().filter_map(|r| Some((r.client_id?, r.employer.clone()))).collect();
+        let trainers: std::collections::HashMap<i64, String> =
+            session.days.iter().flat_map(|d| d.day.trainer_ids.iter().copied().zip(d.trainer_names.iter().cloned())).collect();
+        let stakeholders = state.store.stakeholder_responses(id).await?;
+        for (kind, who, names) in [(EvaluationKind::Client, "Client", &clients), (EvaluationKind::Trainer, "Formateur", &trainers)] {
+            let rows = stakeholders.iter().filter(|r| r.kind == kind.as_str()).map(|r| {
+                (names.get(&r.respondent_id).cloned().unwrap_or_else(|| r.answered_by.clone()), r.submitted_at, r.questionnaire.as_str(), r.answers.as_str())
+            });
+            tables.push(table(kind, who, rows));
         }
         let bytes = forma_documents::workbook::xlsx(&format!("Évaluations — {}", session.program_title), &tables)?;
         Ok::<_, anyhow::Error>(Some(bytes))
@@ -260,11 +282,118 @@ pub async fn xlsx(State(state): State<AppState>, current: CurrentUser, PathId(id
     }
 }
 
+/// One sheet: a row per respondent (name, state, then a column per question of the first
+/// questionnaire answered).
+fn table<'a>(
+    kind: EvaluationKind,
+    who: &str,
+    rows: impl Iterator<Item = (String, Option<chrono::DateTime<Utc>>, &'a str, &'a str)>,
+) -> forma_documents::workbook::Table {
+    let rows: Vec<(String, Option<chrono::DateTime<Utc>>, Questionnaire, Answers)> =
+        rows.filter_map(|(name, sent, q, a)| Some((name, sent, serde_json::from_str(q).ok()?, serde_json::from_str(a).ok()?))).collect();
+    let reference = rows.first().map(|(_, _, q, _)| q.clone()).unwrap_or_else(|| Questionnaire::template(kind, &[]));
+    let mut headers = vec![who.to_owned(), "État".to_owned()];
+    headers.extend(reference.questions().map(|q| q.label.clone()));
+    let rows = rows
+        .iter()
+        .map(|(name, sent, _, answers)| {
+            let mut row = vec![
+                name.clone(),
+                match sent {
+                    Some(at) => format!("envoyé le {}", crate::auth::invitation::until(*at)),
+                    None => "brouillon".to_owned(),
+                },
+            ];
+            row.extend(reference.questions().map(|q| cell(q, answers.get(&q.key))));
+            row
+        })
+        .collect();
+    // Sheet names hold 31 characters at most.
+    let name = match kind {
+        EvaluationKind::Positioning => "Positionnement",
+        EvaluationKind::Hot => "Fin de formation",
+        EvaluationKind::Cold => "À froid",
+        EvaluationKind::Client => "Client",
+        EvaluationKind::Trainer => "Formateur",
+        EvaluationKind::Ongoing => "En cours",
+    };
+    forma_documents::workbook::Table { name: name.to_owned(), headers, rows }
+}
+
 pub async fn show(State(state): State<AppState>, current: CurrentUser, PathId(id): PathId, Query(q): Query<NoticeQuery>) -> Response {
     let Some(user) = current.user() else { return not_found(&state) };
     match page(&state, user, id, q.ok.as_deref()).await {
         Ok(Some(p)) => render(&state, p),
         Ok(None) => not_found(&state),
         Err(e) => internal(&state, e.into()),
+    }
+}
+
+/// The synthesis of the session's evaluations as a PDF: what the page shows, to file or send.
+pub async fn pdf(State(state): State<AppState>, current: CurrentUser, PathId(id): PathId) -> Response {
+    if current.user().is_none() {
+        return not_found(&state);
+    }
+    let made = async {
+        let Some(r) = results(&state, id).await? else { return Ok(None) };
+        let report = report(&state, r);
+        let bytes = tokio::task::spawn_blocking(move || forma_documents::evaluation_report::render(&report)).await??;
+        Ok::<_, anyhow::Error>(Some(bytes))
+    };
+    match made.await {
+        Ok(Some(bytes)) => {
+            let mut response = axum::response::IntoResponse::into_response(([(axum::http::header::CONTENT_TYPE, "application/pdf")], bytes));
+            if let Ok(v) = axum::http::HeaderValue::from_str(&format!("inline; filename=\"evaluations-session-{id}.pdf\"")) {
+                response.headers_mut().insert(axum::http::header::CONTENT_DISPOSITION, v);
+            }
+            response.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("private, no-store"));
+            response
+        }
+        Ok(None) => not_found(&state),
+        Err(e) => internal(&state, e),
+    }
+}
+
+fn report(state: &AppState, r: Results) -> forma_documents::evaluation_report::EvaluationReport {
+    use forma_documents::evaluation_report as doc;
+    let session = &r.session;
+    let dates = match (session.days.first(), session.days.last()) {
+        (Some(f), Some(l)) if f.day.date == l.day.date => format!("le {}", forma_domain::french_date::long_date(f.day.date)),
+        (Some(f), Some(l)) => format!("du {} au {}", forma_domain::french_date::long_date(f.day.date), forma_domain::french_date::long_date(l.day.date)),
+        _ => "sans journée planifiée".to_owned(),
+    };
+    let mut trainers: Vec<String> = session.days.iter().flat_map(|d| d.trainer_names.iter().cloned()).collect();
+    trainers.sort();
+    trainers.dedup();
+    doc::EvaluationReport {
+        organisation: crate::gestion::agreement_documents::organisation(&state.organisation()),
+        training_title: session.program_title.clone(),
+        session_label: match &session.client_name {
+            Some(client) => format!("Session n° {} — {dates}, {client}", session.id),
+            None => format!("Session n° {} — {dates}", session.id),
+        },
+        trainers,
+        trainees: r.trainees,
+        issued_on: Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive(),
+        kinds: r
+            .kinds
+            .into_iter()
+            .map(|k| doc::ReportKind {
+                label: k.label.to_owned(),
+                rate: k.rate,
+                satisfaction: k.satisfaction,
+                questions: k
+                    .questions
+                    .into_iter()
+                    .map(|q| doc::ReportQuestion {
+                        label: q.label,
+                        answered: q.answered,
+                        bars: q.bars.into_iter().map(|b| doc::ReportBar { label: b.label, count: b.count, percent: b.percent }).collect(),
+                        texts: q.texts,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        progress: r.progress.into_iter().map(|(objective, change, trainees)| doc::ReportProgress { objective, change, trainees }).collect(),
     }
 }

@@ -70,6 +70,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "lien-affiche" => "Aucun serveur SMTP n'est configuré : transmettez vous-même le lien personnel ci-dessous. Il ne sera plus affiché.",
         "jeton-revoque" => "Jeton révoqué.",
         "reponse" => "Réponse enregistrée.",
+        "questionnaire" => "Questionnaire enregistré : les prochaines réponses le suivront ; celles déjà données gardent le leur.",
+        "questionnaire-modele" => "Questionnaire personnalisé supprimé : le modèle de Forma est de nouveau utilisé.",
         "flux-revoque" => "Adresse d'abonnement révoquée : elle n'ouvre plus ce calendrier.",
         "client" => "Client enregistré.",
         "convention" => "Convention créée (brouillon). Vérifiez ses conditions puis envoyez-la au client.",

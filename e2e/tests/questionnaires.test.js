@@ -1,0 +1,96 @@
+// The questionnaire builder and the certificates' ZIP, in a desktop browser on the demo:
+//   1. the staff opens the seed sheet's questionnaires, adds a question to the positioning with
+//      the builder's buttons (no script needed), changes its type, is refused while its choices
+//      are missing (message next to the field, what was typed kept), then saves it;
+//   2. the staff prepares the ZIP of the seed action's certificates: the page shows a progress
+//      bar that the script moves, then the download link.
+// Every page passes axe, error states included.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, newContext, checkA11y, norm, DESKTOP } from '../lib/server.js';
+import { navigate, goto, pathOf, mainOf, signInAs } from '../lib/page.js';
+
+const SEED_SLUG = '2019-formation-action-accompagnement-du-pole-service-aux-partenaires-et-accompagnement-social-ctg';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close().catch(() => {});
+  await server?.stop();
+});
+
+test('la gestion ajoute une question au positionnement avec le constructeur', async () => {
+  const context = await newContext(browser, server.url, DESKTOP);
+  const page = await context.newPage();
+  await signInAs(page, server.login);
+  await goto(page, `/gestion/programmes/${SEED_SLUG}`);
+  await navigate(page, () => page.getByRole('link', { name: "Questionnaires d'évaluation" }).click());
+  assert.equal(pathOf(page), `/gestion/programmes/${SEED_SLUG}/questionnaires`);
+  const list = norm(await (await mainOf(page)).innerText());
+  assert.match(list, /Évaluation à froid/);
+  assert.match(list, /Personnalisé, enregistré le/);
+  await checkA11y(page, 'questionnaires-liste');
+
+  await navigate(page, () => page.getByRole('link', { name: 'Modifier : Positionnement (avant la formation)' }).click());
+  await checkA11y(page, 'questionnaire-constructeur');
+  const before = await page.getByRole('group', { name: /^Question \d+$/ }).count();
+  await navigate(page, () => page.getByRole('button', { name: 'Ajouter une question à la rubrique 2' }).click());
+  assert.match(norm(await page.getByRole('status').innerText()), /sera prise en compte quand vous enregistrerez/);
+  const questions = page.getByRole('group', { name: /^Question \d+$/ });
+  assert.equal(await questions.count(), before + 1);
+  let added = questions.last();
+  const number = before + 1;
+  await added.getByLabel('Intitulé (obligatoire)').fill('Dans quel service travaillez-vous ?');
+  await added.getByLabel('Type de réponse').selectOption({ label: 'Choix unique' });
+  await navigate(page, () => added.getByRole('button', { name: `Afficher les réglages du type de la question ${number}` }).click());
+  added = page.getByRole('group', { name: `Question ${number}` });
+  assert.equal(await added.getByLabel('Intitulé (obligatoire)').inputValue(), 'Dans quel service travaillez-vous ?');
+
+  // Saving without choices is refused next to the field, with the label kept.
+  const refused = await navigate(page, () => page.getByRole('button', { name: 'Enregistrer le questionnaire' }).click());
+  assert.equal(refused.status(), 422);
+  added = page.getByRole('group', { name: `Question ${number}` });
+  const choices = added.getByRole('textbox', { name: /^Choix proposés/ });
+  assert.equal(await choices.getAttribute('aria-invalid'), 'true');
+  assert.match(norm(await added.innerText()), /Proposez au moins deux choix/);
+  assert.equal(await added.getByLabel('Intitulé (obligatoire)').inputValue(), 'Dans quel service travaillez-vous ?');
+  await checkA11y(page, 'questionnaire-constructeur-refuse');
+
+  await choices.fill('Accueil\nAction sociale\nDirection');
+  await navigate(page, () => page.getByRole('button', { name: 'Enregistrer le questionnaire' }).click());
+  assert.match(norm(await (await mainOf(page)).innerText()), /Questionnaire enregistré/);
+  assert.match(norm(await (await mainOf(page)).innerText()), /questionnaire personnalisé/);
+  await context.close();
+});
+
+test("la gestion prépare le ZIP des certificats et suit son avancement", { timeout: 120_000 }, async () => {
+  const context = await newContext(browser, server.url, DESKTOP);
+  const page = await context.newPage();
+  await signInAs(page, server.login);
+  await goto(page, '/gestion/conventions');
+  const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: '26/19' }) });
+  await navigate(page, () => row.getByRole('link', { name: /^n° \d+$/ }).click());
+  await navigate(page, () => page.getByRole('link', { name: 'Certificats', exact: true }).click());
+  const button = page.getByRole('button', { name: /^Préparer le ZIP des \d+ documents en vigueur$/ });
+  const total = Number(/(\d+)/.exec(await button.innerText())[1]);
+  await navigate(page, () => button.click());
+  assert.match(pathOf(page), /^\/gestion\/archives\/\d+$/);
+  const bar = page.getByRole('progressbar', { name: 'Documents mis en page' });
+  assert.equal(await bar.getAttribute('max'), String(total));
+  // The script moves the bar and reloads the page once the archive is ready.
+  const link = page.getByRole('link', { name: `Télécharger les ${total} documents (ZIP)` });
+  await link.waitFor({ timeout: 90_000 });
+  assert.equal(await page.getByRole('progressbar', { name: 'Documents mis en page' }).getAttribute('value'), String(total));
+  await checkA11y(page, 'certificats-archive-prete');
+  const download = await page.request.get(await link.getAttribute('href'));
+  assert.equal(download.status(), 200);
+  assert.equal(download.headers()['content-type'], 'application/zip');
+  assert.ok((await download.body()).subarray(0, 2).equals(Buffer.from('PK')));
+  await context.close();
+});
