@@ -33,8 +33,8 @@ test('la gestion ajoute une question au positionnement avec le constructeur', as
   await navigate(page, () => page.getByRole('link', { name: "Questionnaires d'évaluation" }).click());
   assert.equal(pathOf(page), `/gestion/programmes/${SEED_SLUG}/questionnaires`);
   const list = norm(await (await mainOf(page)).innerText());
-  assert.match(list, /Évaluation à froid/);
-  assert.match(list, /Personnalisé, enregistré le/);
+  assert.match(list, /évaluation à froid/);
+  assert.match(list, /personnalisé, enregistré le/);
   await checkA11y(page, 'questionnaires-liste');
 
   await navigate(page, () => page.getByRole('link', { name: 'Modifier : Positionnement (avant la formation)' }).click());
@@ -58,13 +58,13 @@ test('la gestion ajoute une question au positionnement avec le constructeur', as
   added = page.getByRole('group', { name: `Question ${number}` });
   const choices = added.getByRole('textbox', { name: /^Choix proposés/ });
   assert.equal(await choices.getAttribute('aria-invalid'), 'true');
-  assert.match(norm(await added.innerText()), /Proposez au moins deux choix/);
+  assert.match(norm(await added.innerText()), /proposez au moins deux choix/);
   assert.equal(await added.getByLabel('Intitulé (obligatoire)').inputValue(), 'Dans quel service travaillez-vous ?');
   await checkA11y(page, 'questionnaire-constructeur-refuse');
 
   await choices.fill('Accueil\nAction sociale\nDirection');
   await navigate(page, () => page.getByRole('button', { name: 'Enregistrer le questionnaire' }).click());
-  assert.match(norm(await (await mainOf(page)).innerText()), /Questionnaire enregistré/);
+  assert.match(norm(await (await mainOf(page)).innerText()), /questionnaire enregistré/);
   assert.match(norm(await (await mainOf(page)).innerText()), /questionnaire personnalisé/);
   await context.close();
 });
