@@ -370,9 +370,10 @@ test('un gestionnaire modifie, échoue, corrige, publie, et retrouve la modifica
         const [latest] = rows;
         await soft(async () => assert.match(latest[0], /^2\b.*en ligne/i, 'the newest version, listed first, is 2 and online'));
         await soft(async () => assert.ok(latest.some((c) => c.includes(DEMO_EMAIL)), `version 2 should be by ${DEMO_EMAIL}: ${JSON.stringify(latest)}`));
-        // The column is in UTC: today's UTC date.
-        const utc = new Date().toISOString().slice(0, 10).split('-').reverse().join('/');
-        await soft(async () => assert.ok(latest.some((c) => c.startsWith(utc)), `version 2 should be dated ${utc}: ${JSON.stringify(latest)}`));
+        // The column is in Paris time (the back-office shows instants as people read them):
+        // past midnight in Paris, UTC is still on the day before.
+        const paris = today().iso.split('-').reverse().join('/');
+        await soft(async () => assert.ok(latest.some((c) => c.startsWith(paris)), `version 2 should be dated ${paris}: ${JSON.stringify(latest)}`));
         await soft(async () => assert.equal(
           await (await mainOf(page)).locator(`a[href="${EDITOR}/comparer?de=1&a=2"]`).count(), 1,
           'expected a link comparing version 1 with version 2'));
