@@ -266,16 +266,7 @@ pub async fn xlsx(State(state): State<AppState>, current: CurrentUser, PathId(id
     };
     match made.await {
         Ok(Some(bytes)) => {
-            let name = format!("evaluations-session-{id}.xlsx");
-            let mut response = axum::response::IntoResponse::into_response((
-                [(axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")],
-                bytes,
-            ));
-            if let Ok(v) = axum::http::HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-                response.headers_mut().insert(axum::http::header::CONTENT_DISPOSITION, v);
-            }
-            response.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("private, no-store"));
-            response
+            file(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &format!("attachment; filename=\"evaluations-session-{id}.xlsx\""))
         }
         Ok(None) => not_found(&state),
         Err(e) => internal(&state, e),
@@ -341,17 +332,21 @@ pub async fn pdf(State(state): State<AppState>, current: CurrentUser, PathId(id)
         Ok::<_, anyhow::Error>(Some(bytes))
     };
     match made.await {
-        Ok(Some(bytes)) => {
-            let mut response = axum::response::IntoResponse::into_response(([(axum::http::header::CONTENT_TYPE, "application/pdf")], bytes));
-            if let Ok(v) = axum::http::HeaderValue::from_str(&format!("inline; filename=\"evaluations-session-{id}.pdf\"")) {
-                response.headers_mut().insert(axum::http::header::CONTENT_DISPOSITION, v);
-            }
-            response.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("private, no-store"));
-            response
-        }
+        Ok(Some(bytes)) => file(bytes, "application/pdf", &format!("inline; filename=\"evaluations-session-{id}.pdf\"")),
         Ok(None) => not_found(&state),
         Err(e) => internal(&state, e),
     }
+}
+
+/// A file of the session's answers: personal data, never kept by a cache.
+fn file(bytes: Vec<u8>, content_type: &'static str, disposition: &str) -> Response {
+    use axum::http::{HeaderValue, header};
+    let mut response = axum::response::IntoResponse::into_response(([(header::CONTENT_TYPE, content_type)], bytes));
+    if let Ok(v) = HeaderValue::from_str(disposition) {
+        response.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    response
 }
 
 fn report(state: &AppState, r: Results) -> forma_documents::evaluation_report::EvaluationReport {
