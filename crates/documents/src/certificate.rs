@@ -11,9 +11,18 @@
 
 use std::collections::BTreeSet;
 use std::io::{Cursor, Write};
+use std::sync::LazyLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Duration, IntoValue};
+use typst::syntax::{FileId, RootedPath, Source, Spanned, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_layout::PagedDocument;
 
 use crate::model::Organisation;
 use crate::render::{self, Obj};
@@ -121,8 +130,136 @@ pub struct CertificateDocument {
 
 /// Renders the certificate as a PDF/A-2b file: one A4 page, more for a long attestation de
 /// suivi.
+///
+/// Nearly every certificate holds on one page, and is first laid out as such: without a header
+/// and with « page 1 / 1 » written out, nothing in it asks where it stands in the document, so
+/// typst lays it out once. Page numbers (`here().page()`, `counter(page).final()`) are answered
+/// only after a first layout, which made typst lay every certificate out twice, half of its
+/// time (certificates benchmark, BENCHMARKS.md). One that runs longer is laid out again with its
+/// page numbers.
 pub fn render(doc: &CertificateDocument) -> Result<Vec<u8>, DocumentError> {
-    render::pdf(render::CERTIFICATE, inputs(doc)?.into_dict(), doc.issued_on)
+    let data = inputs(doc)?;
+    let document = match compile(data.clone().set("single_page", true))? {
+        one if one.pages().len() == 1 => one,
+        _ => compile(data.set("single_page", false))?,
+    };
+    let pdf = render::export(&document, render::CERTIFICATE, doc.issued_on);
+    if MADE.fetch_add(1, Ordering::Relaxed) % EVICT_EVERY == EVICT_EVERY - 1 {
+        typst::comemo::evict(1);
+    }
+    pdf
+}
+
+fn compile(data: Obj) -> Result<PagedDocument, DocumentError> {
+    let template = render::CERTIFICATE;
+    let inputs =
+        typst::loading::cbor::encode(Spanned::detached(data.into_value())).map_err(|_| {
+            DocumentError::Template {
+                template,
+                message: "les données du certificat n'ont pas pu être encodées en CBOR".to_owned(),
+            }
+        })?;
+    let world = CertificateWorld { inputs };
+    typst::compile::<PagedDocument>(&world)
+        .output
+        .map_err(|diagnostics| DocumentError::Template {
+            template,
+            message: render::located_errors(&world, &diagnostics),
+        })
+}
+
+/// Certificates are made by the thousand, and typst's memoised results (`comemo`) are kept from
+/// one to the next, so that what does not depend on the trainee is reused (see
+/// [`CertificateWorld`]). Every `EVICT_EVERY` certificates, whichever threads make them, what the
+/// last two such runs did not use is dropped: the cache holds a few certificates' worth of
+/// memory. Evicting after each certificate, which walks the whole cache, took 5 % of the time
+/// (certificates benchmark, BENCHMARKS.md).
+const EVICT_EVERY: usize = 4;
+
+/// Certificates made by this process, for [`EVICT_EVERY`].
+static MADE: AtomicUsize = AtomicUsize::new(0);
+
+/// The world in which certificates are compiled. The other documents get their data as
+/// `sys.inputs`, which means a new standard library for each document: hashing it took 6 % of a
+/// certificate's time, and since the memoised results depend on it, typst could reuse almost
+/// nothing from one document to the next. Certificates are made by the thousand, so theirs is
+/// built once and the data comes as the file `/inputs.cbor` (the same dictionary, encoded by
+/// typst): what does not depend on the trainee (common.typ, the letterhead, the fixed paragraphs,
+/// part of the layout and of the font subsetting) is computed once for many certificates.
+struct CertificateWorld {
+    inputs: Bytes,
+}
+
+/// The standard library, the fonts (those of the other documents) and the two templates.
+struct Shared {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+    main: Source,
+    common: Source,
+    inputs: FileId,
+}
+
+static SHARED: LazyLock<Shared> = LazyLock::new(|| {
+    let fonts: Vec<Font> = typst_assets::fonts()
+        .flat_map(|data| Font::iter(Bytes::new(data)))
+        .collect();
+    let source = |name: &str, text: &str| Source::new(file_id(name), text.to_owned());
+    Shared {
+        library: LazyHash::new(Library::builder().build()),
+        book: LazyHash::new(FontBook::from_fonts(&fonts)),
+        main: source(
+            render::CERTIFICATE,
+            include_str!("../templates/certificate.typ"),
+        ),
+        common: source("common.typ", include_str!("../templates/common.typ")),
+        inputs: file_id("inputs.cbor"),
+        fonts,
+    }
+});
+
+fn file_id(name: &str) -> FileId {
+    let path = VirtualPath::new(name).expect("a valid file name");
+    RootedPath::new(VirtualRoot::Project, path).intern()
+}
+
+impl World for CertificateWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &SHARED.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &SHARED.book
+    }
+
+    fn main(&self) -> FileId {
+        SHARED.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        [&SHARED.main, &SHARED.common]
+            .into_iter()
+            .find(|source| source.id() == id)
+            .cloned()
+            .ok_or_else(|| FileError::NotFound(id.vpath().get_without_slash().into()))
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == SHARED.inputs {
+            Ok(self.inputs.clone())
+        } else {
+            Err(FileError::NotFound(id.vpath().get_without_slash().into()))
+        }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        SHARED.fonts.get(index).cloned()
+    }
+
+    /// No date but the certificate's own: the same data gives the same PDF.
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        None
+    }
 }
 
 /// A ZIP archive (deflate) of named files, for the bulk download of a session's certificates.
@@ -296,6 +433,36 @@ mod tests {
         assert_eq!(planned(14 * 60), "14\u{a0}h prévues");
         assert_eq!(planned(90), "1\u{a0}h\u{a0}30 prévue");
         assert_eq!(planned(120), "2\u{a0}h prévues");
+    }
+
+    #[test]
+    fn the_qr_code_is_the_one_the_qrcode_crate_makes() {
+        // The verification addresses of every length up to a large version, and other texts:
+        // the faster choice of mask must choose as the crate does, module for module.
+        let mut texts: Vec<String> = (0..400)
+            .map(|n: u64| {
+                let code = format!("{:016X}", n.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+                format!(
+                    "https://formation.egoc.test/verifier/{}",
+                    code.repeat(1 + n as usize % 9)
+                )
+            })
+            .collect();
+        texts.extend(["", "a", "0123456789", "HELLO WORLD", "Vérifiez : ☒"].map(str::to_owned));
+        for text in &texts {
+            let code = qrcode::QrCode::new(text.as_bytes()).expect("a QR code");
+            let expected: Vec<bool> = code
+                .to_colors()
+                .iter()
+                .map(|c| *c == qrcode::Color::Dark)
+                .collect();
+            assert_eq!(
+                render::qr_modules(text),
+                Some((code.width(), expected)),
+                "{text}"
+            );
+        }
+        assert!(render::qr_modules(&"x".repeat(8000)).is_none());
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub(crate) const CONVENTION: &str = "convention.typ";
 pub(crate) const AMENDMENT: &str = "avenant.typ";
 pub(crate) const CONVOCATION: &str = "convocation.typ";
 pub(crate) const ATTENDANCE_SHEET: &str = "attendance_sheet.typ";
+/// Compiled in its own world (`certificate.rs`), not by [`ENGINE`].
 pub(crate) const CERTIFICATE: &str = "certificate.typ";
 pub(crate) const EVALUATION_REPORT: &str = "evaluation_report.typ";
 const COMMON: &str = "common.typ";
@@ -40,7 +41,6 @@ static ENGINE: LazyLock<TypstEngine> = LazyLock::new(|| {
                 ATTENDANCE_SHEET,
                 include_str!("../templates/attendance_sheet.typ"),
             ),
-            (CERTIFICATE, include_str!("../templates/certificate.typ")),
             (
                 EVALUATION_REPORT,
                 include_str!("../templates/evaluation_report.typ"),
@@ -63,6 +63,15 @@ pub(crate) fn pdf(
                 template,
                 message: typst_error(&ENGINE, template, &error),
             })?;
+    export(&document, template, issued_on)
+}
+
+/// Exports `document`, compiled from `template`, as PDF/A-2b dated `issued_on`.
+pub(crate) fn export(
+    document: &PagedDocument,
+    template: &'static str,
+    issued_on: NaiveDate,
+) -> Result<Vec<u8>, DocumentError> {
     let date = Datetime::from_ymd_hms(
         issued_on.year(),
         issued_on.month() as u8,
@@ -85,7 +94,7 @@ pub(crate) fn pdf(
         standards,
         ..PdfOptions::default()
     };
-    typst_pdf::pdf(&document, &options).map_err(|diagnostics| DocumentError::Pdf {
+    typst_pdf::pdf(document, &options).map_err(|diagnostics| DocumentError::Pdf {
         template,
         message: diagnostics_text(&diagnostics),
     })
@@ -114,26 +123,29 @@ fn typst_error(engine: &TypstEngine, template: &str, error: &TypstAsLibError) ->
     let TypstAsLibError::TypstSource(diagnostics) = error else {
         return error.to_string();
     };
-    let located = engine.with_world(template, |world| {
-        diagnostics
-            .iter()
-            .map(|d| {
-                let place = d
-                    .span
-                    .id()
-                    .zip(world.range(d.span))
-                    .and_then(|(id, range)| {
-                        let source = world.source(id).ok()?;
-                        let line = source.text().get(..range.start)?.matches('\n').count() + 1;
-                        let file = id.vpath().file_name().unwrap_or("?").to_owned();
-                        Some(format!("{file}, ligne {line} : "))
-                    });
-                with_hints(format!("{}{}", place.unwrap_or_default(), d.message), d)
-            })
-            .collect::<Vec<_>>()
-            .join(" ; ")
-    });
+    let located = engine.with_world(template, |world| located_errors(world, diagnostics));
     located.unwrap_or_else(|_| diagnostics_text(diagnostics))
+}
+
+/// The messages of [`typst_error`], located in the sources of `world`.
+pub(crate) fn located_errors(world: &dyn World, diagnostics: &[SourceDiagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(|d| {
+            let place = d
+                .span
+                .id()
+                .zip(world.range(d.span))
+                .and_then(|(id, range)| {
+                    let source = world.source(id).ok()?;
+                    let line = source.text().get(..range.start)?.matches('\n').count() + 1;
+                    let file = id.vpath().file_name().unwrap_or("?").to_owned();
+                    Some(format!("{file}, ligne {line} : "))
+                });
+            with_hints(format!("{}{}", place.unwrap_or_default(), d.message), d)
+        })
+        .collect::<Vec<_>>()
+        .join(" ; ")
 }
 
 /// The QR code of `url` as an SVG image, black on white, without a quiet zone (the template
@@ -156,21 +168,105 @@ pub(crate) fn qr_svg(url: &str) -> Option<Bytes> {
 /// in bulk (certificates) embeds it faster than typst converts the SVG's paths (measured by the
 /// certificates benchmark: about 2 ms of 12 per certificate).
 pub(crate) fn qr_png(url: &str) -> Option<Bytes> {
-    let code = QrCode::new(url.as_bytes()).ok()?;
-    let side = code.width();
-    let pixels: Vec<u8> = code
-        .to_colors()
-        .iter()
-        .map(|c| if *c == qrcode::Color::Dark { 0 } else { 255 })
-        .collect();
+    let (side, dark) = qr_modules(url)?;
+    let pixels: Vec<u8> = dark.iter().map(|&d| if d { 0 } else { 255 }).collect();
     let mut png = Vec::new();
     let mut encoder = png::Encoder::new(&mut png, side as u32, side as u32);
     encoder.set_color(png::ColorType::Grayscale);
     encoder.set_depth(png::BitDepth::Eight);
+    // typst decodes the image and the PDF compresses it again: compressing here only costs time
+    // (a deflate set-up per certificate).
+    encoder.set_compression(png::Compression::NoCompression);
     let mut writer = encoder.write_header().ok()?;
     writer.write_image_data(&pixels).ok()?;
     writer.finish().ok()?;
     Some(Bytes::new(png))
+}
+
+/// The modules of `url`'s QR code, row by row, `true` when dark, and its width: module for
+/// module what `QrCode::new` makes (smallest version, error correction M, the mask of least
+/// penalty, the first of equals), but the eight masks are scored by [`mask_penalty`] instead of
+/// the crate, whose scoring allocates for every module and took 8 % of a certificate's time
+/// (certificates benchmark). `None` when the text is too long for a QR code.
+pub(crate) fn qr_modules(url: &str) -> Option<(usize, Vec<bool>)> {
+    use qrcode::canvas::{Canvas, MaskPattern};
+    let ec_level = qrcode::EcLevel::M;
+    let bits = qrcode::bits::encode_auto(url.as_bytes(), ec_level).ok()?;
+    let version = bits.version();
+    let (data, ec) = qrcode::ec::construct_codewords(&bits.into_bytes(), version, ec_level).ok()?;
+    let mut canvas = Canvas::new(version, ec_level);
+    canvas.draw_all_functional_patterns();
+    canvas.draw_data(&data, &ec);
+    let side = usize::try_from(version.width()).ok()?;
+    let mut best: Option<(u16, Vec<bool>)> = None;
+    // The crate's order, which decides between masks of equal penalty.
+    for pattern in [
+        MaskPattern::Checkerboard,
+        MaskPattern::HorizontalLines,
+        MaskPattern::VerticalLines,
+        MaskPattern::DiagonalLines,
+        MaskPattern::LargeCheckerboard,
+        MaskPattern::Fields,
+        MaskPattern::Diamonds,
+        MaskPattern::Meadow,
+    ] {
+        let mut masked = canvas.clone();
+        masked.apply_mask(pattern);
+        let dark: Vec<bool> = masked
+            .into_colors()
+            .into_iter()
+            .map(|c| c == qrcode::Color::Dark)
+            .collect();
+        let penalty = mask_penalty(side, &dark);
+        if best.as_ref().is_none_or(|(least, _)| penalty < *least) {
+            best = Some((penalty, dark));
+        }
+    }
+    best.map(|(_, dark)| (side, dark))
+}
+
+/// The penalty of a masked QR code (ISO/IEC 18004 § 7.8.3) exactly as the `qrcode` crate
+/// (0.14) computes it, wrapping `u16` arithmetic included, so that the same mask is chosen:
+/// runs of five or more modules of one colour (length − 2), 2 × 2 blocks of one colour (3),
+/// finder-like patterns without four light modules on a side (40 each, less the 9 × 40 of the
+/// three finder patterns themselves), and the distance of the dark share from 50 %.
+fn mask_penalty(side: usize, dark: &[bool]) -> u16 {
+    const FINDER: [bool; 7] = [true, false, true, true, true, false, true];
+    // Columns as rows, so that both are scanned as slices.
+    let columns: Vec<bool> = (0..side * side)
+        .map(|i| dark[(i % side) * side + i / side])
+        .collect();
+    let mut total: u16 = 0;
+    for lines in [dark, &columns] {
+        let (mut runs, mut finders) = (0u16, 0u16);
+        for line in lines.chunks_exact(side) {
+            for run in line.chunk_by(|a, b| a == b).filter(|run| run.len() >= 5) {
+                runs = runs.wrapping_add(run.len() as u16 - 2);
+            }
+            for j in 0..side - 6 {
+                if line[j..j + 7] == FINDER {
+                    let before = line[j.saturating_sub(4)..j].contains(&true);
+                    let after = line[j + 7..(j + 11).min(side)].contains(&true);
+                    if !before || !after {
+                        finders = finders.wrapping_add(40);
+                    }
+                }
+            }
+        }
+        total = total
+            .wrapping_add(runs)
+            .wrapping_add(finders.wrapping_sub(360));
+    }
+    for (row, below) in dark.chunks_exact(side).zip(dark.chunks_exact(side).skip(1)) {
+        for x in 0..side - 1 {
+            let here = row[x];
+            if row[x + 1] == here && below[x] == here && below[x + 1] == here {
+                total = total.wrapping_add(3);
+            }
+        }
+    }
+    let ratio = dark.iter().filter(|&&d| d).count() * 200 / dark.len();
+    total.wrapping_add(ratio.abs_diff(100) as u16)
 }
 
 /// `Some` non-blank value, trimmed but otherwise untouched (identifiers, e-mail addresses).
@@ -182,7 +278,7 @@ pub(crate) fn verbatim(value: Option<&str>) -> Option<String> {
 }
 
 /// A typst dictionary built field by field.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct Obj(Dict);
 
 impl Obj {
