@@ -3,7 +3,10 @@
 //      the builder's buttons (no script needed), changes its type, is refused while its choices
 //      are missing (message next to the field, what was typed kept), then saves it;
 //   2. the staff prepares the ZIP of the seed action's certificates: the page shows a progress
-//      bar that the script moves, then the download link.
+//      bar that the script moves, then the download link;
+//   3. the staff sets the assessment of what an agent learnt from the certificates page: a too
+//      long remark is refused next to its field with the choices kept, then it is saved, and
+//      the certificates page names the attestation to replace.
 // Every page passes axe, error states included.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -92,5 +95,46 @@ test("la gestion prépare le ZIP des certificats et suit son avancement", { time
   assert.equal(download.status(), 200);
   assert.equal(download.headers()['content-type'], 'application/zip');
   assert.ok((await download.body()).subarray(0, 2).equals(Buffer.from('PK')));
+  await context.close();
+});
+
+test("la gestion saisit l'évaluation des acquis d'une stagiaire", async () => {
+  const context = await newContext(browser, server.url, DESKTOP);
+  const page = await context.newPage();
+  await signInAs(page, server.login);
+  await goto(page, '/gestion/conventions');
+  const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: '26/19' }) });
+  await navigate(page, () => row.getByRole('link', { name: /^n° \d+$/ }).click());
+  await navigate(page, () => page.getByRole('link', { name: 'Certificats', exact: true }).click());
+  const certificates = pathOf(page);
+  assert.match(norm(await (await mainOf(page)).innerText()), /évaluation des acquis : \d+ stagiaires évalués sur \d+/);
+  await navigate(page, () => page.getByRole('link', { name: "Saisir ou modifier l'évaluation des acquis" }).click());
+  assert.match(pathOf(page), /^\/formateur\/sessions\/\d+\/acquis$/);
+  await checkA11y(page, 'acquis');
+
+  // The demo left the last agent unassessed.
+  const agent = page.getByRole('group').last();
+  const name = (await agent.locator('legend').innerText()).split(' — ')[0];
+  const level = agent.getByRole('combobox').first();
+  assert.equal(await level.inputValue(), '');
+  await level.selectOption({ label: "en cours d'acquisition" });
+  await agent.getByLabel(/^Remarque/).fill('x'.repeat(401));
+  const refused = await navigate(page, () => page.getByRole('button', { name: "Enregistrer l'évaluation des acquis" }).click());
+  assert.equal(refused.status(), 422);
+  const again = page.getByRole('group').last();
+  assert.equal(await again.getByLabel(/^Remarque/).getAttribute('aria-invalid'), 'true');
+  assert.match(norm(await again.innerText()), /pas plus de 400 caractères \(401 saisis\)/);
+  assert.equal(await again.getByRole('combobox').first().inputValue(), 'in_progress');
+  await checkA11y(page, 'acquis-refuse');
+
+  await again.getByLabel(/^Remarque/).fill('Reprendra le diagnostic avec son cadre.');
+  await navigate(page, () => page.getByRole('button', { name: "Enregistrer l'évaluation des acquis" }).click());
+  assert.match(norm(await page.getByRole('status').innerText()), /évaluation des acquis enregistrée \(1 stagiaire modifié\)/);
+  assert.equal(await page.getByRole('group').last().getByRole('combobox').first().inputValue(), 'in_progress');
+  await checkA11y(page, 'acquis-enregistre');
+
+  await goto(page, certificates);
+  const notice = norm(await page.getByRole('status').filter({ hasText: /évaluation des acquis/ }).innerText());
+  assert.ok(notice.includes(norm(name)), `${name} missing from: ${notice}`);
   await context.close();
 });

@@ -6,6 +6,7 @@ pub mod accommodation;
 pub mod account;
 pub mod agreement;
 pub mod agreement_number;
+pub mod assessment;
 pub mod amendment;
 pub mod attendance;
 pub mod attendance_chain;

@@ -34,6 +34,10 @@ pub struct Organisation {
     pub pedagogical_referent: Referent,
     pub administrative_referent: Referent,
     pub disability_referent: Referent,
+    /// How many days after a trainee's last day the cold evaluation opens (14 to 365); empty
+    /// for the default, 60. Kept as typed so that a refused form shows it back.
+    #[serde(default)]
+    pub cold_evaluation_days: String,
 }
 
 fn digits(text: &str) -> String {
@@ -94,6 +98,17 @@ fn check_optional(errors: &mut FieldErrors, field: &str, value: &mut String, che
     }
 }
 
+/// The shortest and longest delay of the cold evaluation: sooner, nothing was yet put into
+/// practice; later, nobody remembers the training.
+pub const COLD_DAYS_RANGE: std::ops::RangeInclusive<i64> = 14..=365;
+
+fn normalise_cold_days(text: &str) -> Result<String, &'static str> {
+    match text.trim().parse::<i64>() {
+        Ok(days) if COLD_DAYS_RANGE.contains(&days) => Ok(days.to_string()),
+        _ => Err("Indiquez un nombre de jours entre 14 et 365, ou laissez vide pour 60."),
+    }
+}
+
 fn normalise_email(text: &str) -> Result<String, &'static str> {
     Email::parse(text).map(String::from).map_err(|_| "Adresse e-mail invalide (prenom.nom@domaine.fr).")
 }
@@ -112,6 +127,7 @@ impl Organisation {
         check_optional(&mut errors, "siret", &mut self.siret, normalise_siret);
         check_optional(&mut errors, "phone", &mut self.phone, normalise_phone);
         check_optional(&mut errors, "email", &mut self.email, normalise_email);
+        check_optional(&mut errors, "cold_evaluation_days", &mut self.cold_evaluation_days, normalise_cold_days);
         for (prefix, referent) in [
             ("pedagogical", &mut self.pedagogical_referent),
             ("administrative", &mut self.administrative_referent),
@@ -125,6 +141,11 @@ impl Organisation {
             }
         }
         errors.into_result()
+    }
+
+    /// Days after the last day when the cold evaluation opens.
+    pub fn cold_days(&self) -> i64 {
+        self.cold_evaluation_days.parse().ok().filter(|d| COLD_DAYS_RANGE.contains(d)).unwrap_or(crate::evaluation::DEFAULT_COLD_DAYS)
     }
 
     /// The organisation as first started: only its name is known.
@@ -168,5 +189,24 @@ mod tests {
         assert!(errors.get("email").is_some());
         assert!(errors.get("disability_name").is_some());
         assert_eq!(org.siret, "123", "invalid input is kept for the form");
+    }
+
+    #[test]
+    fn the_cold_evaluation_delay_is_bounded_and_defaults_to_sixty_days() {
+        let mut org = Organisation::named("EGOC");
+        assert_eq!(org.cold_days(), 60);
+        org.cold_evaluation_days = " 90 ".into();
+        org.validate().unwrap();
+        assert_eq!((org.cold_evaluation_days.as_str(), org.cold_days()), ("90", 90));
+        for typed in ["7", "400", "deux mois"] {
+            org.cold_evaluation_days = typed.into();
+            let errors = org.validate().unwrap_err();
+            assert!(errors.get("cold_evaluation_days").is_some_and(|e| e.contains("entre 14 et 365")), "{typed}");
+            assert_eq!(org.cold_evaluation_days, typed);
+            assert_eq!(org.cold_days(), 60, "{typed}");
+        }
+        // Stored before the setting existed: the default.
+        let old: Organisation = serde_json::from_str(r#"{"name":"EGOC","nda":"","siret":"","address":"","phone":"","email":"","pedagogical_referent":{"name":"","email":"","phone":""},"administrative_referent":{"name":"","email":"","phone":""},"disability_referent":{"name":"","email":"","phone":""}}"#).unwrap();
+        assert_eq!(old.cold_days(), 60);
     }
 }

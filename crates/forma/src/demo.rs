@@ -107,6 +107,7 @@ fn organisation() -> Organisation {
         pedagogical_referent: referent("Claire Martin", "pedagogie@demo.forma.test"),
         administrative_referent: referent("Paul Bernard", "administration@demo.forma.test"),
         disability_referent: referent("Nadia Robert", "handicap@demo.forma.test"),
+        cold_evaluation_days: "60".into(),
     }
 }
 

@@ -303,6 +303,60 @@ pub fn evaluation_reminder(org: &str, recipient_email: &str, recipient_name: &st
     compose_notice(recipient_email, &m, &EvaluationReminderText { m: &m }, &EvaluationReminderHtml { m: &m })
 }
 
+#[derive(Template)]
+#[template(path = "client_appreciation.txt")]
+struct ClientAppreciationText<'a> {
+    m: &'a Notice<'a>,
+    reminder: bool,
+}
+
+#[derive(Template)]
+#[template(path = "client_appreciation.html")]
+struct ClientAppreciationHtml<'a> {
+    m: &'a Notice<'a>,
+    reminder: bool,
+}
+
+#[derive(Template)]
+#[template(path = "trainer_review.txt")]
+struct TrainerReviewText<'a> {
+    m: &'a Notice<'a>,
+    reminder: bool,
+}
+
+#[derive(Template)]
+#[template(path = "trainer_review.html")]
+struct TrainerReviewHtml<'a> {
+    m: &'a Notice<'a>,
+    reminder: bool,
+}
+
+/// What a request for a client's or trainer's appreciation says: the session (`dates`: « du 8
+/// au 9 avril 2027 »), the form's address and until when it is open, and whether it is a reminder.
+pub struct AppreciationRequest<'a> {
+    pub training: &'a str,
+    pub dates: &'a str,
+    pub link: &'a str,
+    pub until: &'a str,
+    pub reminder: bool,
+}
+
+/// Asks a client contact for the organisation's appreciation of a session that ends, or
+/// reminds them of it; the link leads to the form in the client space.
+pub fn client_appreciation(org: &str, recipient_email: &str, recipient_name: &str, r: &AppreciationRequest<'_>) -> OutgoingMail {
+    let subject = if r.reminder { "Rappel : votre appréciation de la formation" } else { "Votre appréciation de la formation" };
+    let m = Notice { subject, org, name: recipient_name, training: r.training, link: r.link, trainee: r.dates, note: r.until };
+    compose_notice(recipient_email, &m, &ClientAppreciationText { m: &m, reminder: r.reminder }, &ClientAppreciationHtml { m: &m, reminder: r.reminder })
+}
+
+/// Asks a trainer for their review of a session that ends, or reminds them of it; the link
+/// leads to the form in the trainer space.
+pub fn trainer_review(org: &str, recipient_email: &str, recipient_name: &str, r: &AppreciationRequest<'_>) -> OutgoingMail {
+    let subject = if r.reminder { "Rappel : votre bilan de la session" } else { "Votre bilan de la session" };
+    let m = Notice { subject, org, name: recipient_name, training: r.training, link: r.link, trainee: r.dates, note: r.until };
+    compose_notice(recipient_email, &m, &TrainerReviewText { m: &m, reminder: r.reminder }, &TrainerReviewHtml { m: &m, reminder: r.reminder })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,6 +370,24 @@ mod tests {
             password_reset("EGOC", "jeanne@example.org", name, LINK, UNTIL),
             trainee_access("EGOC", "jeanne@example.org", name, LINK, UNTIL),
         ]
+    }
+
+    #[test]
+    fn appreciation_requests_name_the_session_and_say_when_they_are_reminders() {
+        let dates = "du 8 au 9 avril 2031";
+        for reminder in [false, true] {
+            let r = AppreciationRequest { training: "Acculturation CTG", dates, link: LINK, until: UNTIL, reminder };
+            for mail in [client_appreciation("EGOC", "chef@caf.example", "Marie <Chef>", &r), trainer_review("EGOC", "thierry@example.org", "Marie <Chef>", &r)] {
+                check(&mail, reminder);
+            }
+        }
+        fn check(mail: &OutgoingMail, reminder: bool) {
+            assert_eq!(mail.subject.starts_with("Rappel"), reminder, "{}", mail.subject);
+            assert!(mail.text.contains("« Acculturation CTG » (du 8 au 9 avril 2031)") && mail.text.contains(&format!("jusqu'au {UNTIL}")), "{}", mail.text);
+            assert!(mail.text.contains(LINK) && mail.html.contains(LINK), "{}", mail.text);
+            assert!(mail.html.contains("Marie &#60;Chef&#62;") && !mail.html.contains("<Chef>"), "{}", mail.html);
+            assert_eq!(mail.text.contains("s'achève"), !reminder, "{}", mail.text);
+        }
     }
 
     #[test]

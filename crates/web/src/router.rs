@@ -111,6 +111,7 @@ pub fn router(state: AppState) -> Router {
         .route("/espace-client/{client}/inscriptions/{id}/annuler", post(account::client_registrations::cancel))
         .route("/espace-client/{client}/sessions/{id}/appreciation", get(evaluations::stakeholders::client_show).post(evaluations::stakeholders::client_submit))
         .route("/formateur/sessions/{id}/bilan", get(evaluations::stakeholders::trainer_show).post(evaluations::stakeholders::trainer_submit))
+        .route("/formateur/sessions/{id}/acquis", get(evaluations::assessment::show).post(evaluations::assessment::save))
         .route("/gestion", get(dashboard::dashboard))
         .route("/gestion/programmes", get(programs::list))
         .route("/gestion/programmes/nouvelle", get(editor::new_page).post(editor::create))

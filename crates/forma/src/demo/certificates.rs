@@ -2,11 +2,15 @@
 //! the day after its last day — certificat de réalisation, attestation de fin de formation and
 //! attestation de suivi for each agent —; one attestation is then revoked and one certificate
 //! replaced, so that the verification page shows the three answers (valid, revoked, replaced).
+//! Before, Thierry CHEINE assessed what each agent learnt but the last, so the attestations de
+//! fin de formation print their results (and the last one's shows none).
 
 use std::sync::Arc;
 
 use chrono::Duration;
+use forma_domain::assessment::{AcquisitionLevel, Assessment, ObjectiveResult};
 use forma_domain::certificate::CertificateKind;
+use forma_domain::registration::RegistrationStatus;
 use forma_search::SearchIndex;
 use forma_store::Store;
 use forma_web::{AppState, WebConfig};
@@ -20,7 +24,9 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
     if !store.session_certificates(seed).await?.is_empty() {
         return Ok(());
     }
-    let Some(last_day) = store.session(seed).await?.and_then(|s| s.days.last().map(|d| d.day.date)) else { return Ok(()) };
+    let Some(session) = store.session(seed).await? else { return Ok(()) };
+    let Some(last_day) = session.days.last().map(|d| d.day.date) else { return Ok(()) };
+    assess(store, &session).await?;
     // The documents are made as the back-office makes them, with the organisation's settings;
     // the trainees are not mailed (the demo's addresses are fictitious).
     let state = AppState::new(store.clone(), Arc::new(SearchIndex::new()?), WebConfig::default());
@@ -36,5 +42,31 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
         forma_web::replace_certificate(&state, c, issued_on + Duration::days(3), "Employeur précisé à la demande de la stagiaire (site de Moulins).", ACTOR)
             .await?;
     }
+    Ok(())
+}
+
+/// Thierry's assessment of the agents: everything acquired for most, the last objective being
+/// acquired for one, a remark for the first; the last agent is left unassessed.
+async fn assess(store: &Store, session: &forma_store::SessionDetail) -> anyhow::Result<()> {
+    let program = match session.program_version {
+        Some(version) => store.program_version(&session.program_slug, version).await?,
+        None => store.program(&session.program_slug).await?.map(|p| p.program),
+    };
+    let Some(objectives) = program.map(|p| p.objectives) else { return Ok(()) };
+    let agents: Vec<i64> = store.session_registrations(session.id).await?.into_iter().filter(|r| r.status == RegistrationStatus::Confirmed).map(|r| r.id).collect();
+    let mut grid = Vec::new();
+    for (n, id) in agents.iter().enumerate().take(agents.len().saturating_sub(1)) {
+        let results = objectives
+            .iter()
+            .enumerate()
+            .map(|(i, objective)| {
+                let level = if n == 1 && i + 1 == objectives.len() { AcquisitionLevel::InProgress } else { AcquisitionLevel::Acquired };
+                ObjectiveResult { objective: objective.clone(), level }
+            })
+            .collect();
+        let remark = (n == 0).then(|| "A conduit le diagnostic partagé de son territoire avec aisance lors de la mise en situation.".to_owned());
+        grid.push((*id, Some(serde_json::to_string(&Assessment { results, remark })?)));
+    }
+    store.save_assessments(session.id, &grid, "thierry.cheine@demo.forma.test").await?;
     Ok(())
 }

@@ -125,18 +125,22 @@ async fn new_sheet_categories_and_organisation_settings() {
         let in_use = post_form(&app, &client, "/gestion/categories/chantiers-locaux/supprimer", String::new()).await;
         assert_eq!(in_use.status(), 422);
 
-        let bad = post_form(&app, &client, "/gestion/organisme", "name=EGOC&siret=123&nda=84030000003&email=contact%40egoc.test".into()).await;
+        let bad = post_form(&app, &client, "/gestion/organisme", "name=EGOC&siret=123&nda=84030000003&email=contact%40egoc.test&cold_evaluation_days=7".into()).await;
         assert_eq!(bad.status(), 422);
         let html = bad.text().await.unwrap();
         assert!(html.contains("Le SIRET comporte 14 chiffres.") && html.contains("value=\"123\""));
+        assert!(html.contains("id=\"err-cold_evaluation_days\">Indiquez un nombre de jours entre 14 et 365") && html.contains("value=\"7\""), "{html}");
         let good = post_form(
             &app,
             &client,
             "/gestion/organisme",
-            "name=EGOC+Formation&siret=732+829+320+00074&nda=84+03+00000+03&phone=0470000000&email=contact%40egoc.test&disability_name=Nadia+Robert&disability_email=handicap%40egoc.test".into(),
+            "name=EGOC+Formation&siret=732+829+320+00074&nda=84+03+00000+03&phone=0470000000&email=contact%40egoc.test&disability_name=Nadia+Robert&disability_email=handicap%40egoc.test&cold_evaluation_days=+90".into(),
         )
         .await;
         assert_eq!(good.status(), 303);
+        let store = app.store().await;
+        assert_eq!(store.organisation().await.unwrap().map(|o| o.cold_days()), Some(90));
+        store.close().await;
         let home = app.html("/").await;
         assert!(home.contains("EGOC Formation") && home.contains("84030000003") && home.contains("04 70 00 00 00"));
         assert!(app.html("/accessibilite").await.contains("Nadia Robert"), "the référent handicap is public");

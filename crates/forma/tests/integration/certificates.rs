@@ -226,3 +226,104 @@ async fn the_demo_shows_valid_revoked_and_replaced_certificates() {
     })
     .await;
 }
+
+/// A certificate's text, as staff download it.
+async fn pdf_text(app: &TestApp, staff: &reqwest::Client, code: &str) -> String {
+    let r = staff.get(format!("{}/gestion/certificats/{code}/pdf", app.base)).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{code}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("document.pdf");
+    std::fs::write(&file, r.bytes().await.unwrap()).unwrap();
+    let text = std::process::Command::new("pdftotext").args(["-layout", file.to_str().unwrap(), "-"]).output().unwrap();
+    String::from_utf8_lossy(&text.stdout).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[tokio::test]
+async fn the_trainer_assesses_what_was_learnt_and_the_attestation_prints_it() {
+    crate::helpers::on_each_backend(|app| async move {
+        let tag = if app.db.starts_with("sqlite") { "sqlite" } else { "pg" };
+        let store = app.store().await;
+        let seed = store.agreements(None).await.unwrap().into_iter().find(|a| a.number.to_string() == "26/19").unwrap().session_id;
+        let agents: Vec<_> = store
+            .session_registrations(seed)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.status == forma_domain::registration::RegistrationStatus::Confirmed)
+            .collect();
+        let (first, last) = (agents[0].clone(), agents[agents.len() - 1].clone());
+        let session = store.session(seed).await.unwrap().unwrap();
+        let objectives = store.program_version(&session.program_slug, session.program_version.unwrap()).await.unwrap().unwrap().objectives;
+        let attestation_of = |certificates: &[forma_store::CertificateRow], registration: i64| {
+            certificates
+                .iter()
+                .find(|c| c.registration_id == registration && c.kind.0 == forma_domain::certificate::CertificateKind::Attestation && c.in_force())
+                .map(|c| c.code.clone())
+                .unwrap()
+        };
+        let certificates = store.session_certificates(seed).await.unwrap();
+        store.close().await;
+        let email = format!("acquis-{tag}@test.forma.test");
+        app.account(&email, Role::Gestionnaire, None).await;
+        let staff = app.signed_in(&email).await;
+
+        // The demo's attestations print Thierry's assessment; the agent he left unassessed has none.
+        let text = pdf_text(&app, &staff, &attestation_of(&certificates, first.id)).await;
+        assert!(text.contains("évaluation des acquis") && text.contains("Acquis : objectifs 1 à") && text.contains("diagnostic partagé de son territoire avec aisance"), "{text}");
+        let text = pdf_text(&app, &staff, &attestation_of(&certificates, last.id)).await;
+        assert!(!text.contains("évaluation des acquis"), "{text}");
+
+        // Thierry's form shows what he set.
+        let trainer = crate::helpers::as_demo(&app, "thierry.cheine@demo.forma.test").await;
+        let path = format!("/formateur/sessions/{seed}/acquis");
+        let page = get_page(&app, &trainer, &path).await;
+        let (f1, l1) = (format!("r{}-o1", first.id), format!("r{}-o1", last.id));
+        assert!(page.contains("← Espace formateur") && page.contains(&format!("{} {}", first.first_name, first.last_name)), "{page}");
+        assert!(page.contains(&format!("id=\"{f1}\" name=\"{f1}\"")) && page.contains("<option value=\"acquired\" selected>acquis</option>"), "{page}");
+        assert!(page.contains("En cours de formation"), "the program's planned evaluation is recalled: {page}");
+
+        // A forged level is refused next to its field, with what was typed kept.
+        let mut fields: Vec<(String, String)> = (1..=objectives.len()).map(|i| (format!("r{}-o{i}", first.id), "acquired".to_owned())).collect();
+        fields.push((format!("r{}-remark", first.id), "Très  investie.".to_owned()));
+        let mut forged = fields.clone();
+        forged.push((l1.clone(), "excellent".to_owned()));
+        let encode = |pairs: &[(String, String)]| form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+        let r = post_form(&app, &trainer, &path, encode(&forged)).await;
+        assert_eq!(r.status(), 422);
+        let page = unescaped(r).await;
+        assert!(page.contains(&format!("id=\"err-{l1}\">Choisissez un niveau de la liste.")) && page.contains("Très  investie."), "{page}");
+
+        // Saved: the first agent's remark changes, the last one is assessed; the others, not
+        // posted, are left unassessed.
+        fields.push((l1.clone(), "not_acquired".to_owned()));
+        let r = post_form(&app, &trainer, &path, encode(&fields)).await;
+        assert_eq!(location(&r), format!("{path}?ok=acquis-{}", agents.len()));
+        let page = get_page(&app, &trainer, &location(&r)).await;
+        assert!(page.contains("Évaluation des acquis enregistrée (") && page.contains("<option value=\"not_acquired\" selected>non acquis</option>"), "{page}");
+        let store = app.store().await;
+        let journal = store.audit_events(Some("registration"), 200).await.unwrap();
+        assert!(journal.iter().any(|e| e.action == "assessment" && e.entity_id == last.id.to_string() && e.actor == "thierry.cheine@demo.forma.test"));
+
+        // The back-office sees the attestations to replace, replaces the last agent's, and
+        // the new one prints the result.
+        let certificates_page = get_page(&app, &staff, &format!("/gestion/sessions/{seed}/certificats")).await;
+        assert!(certificates_page.contains("Évaluation des acquis : 2 stagiaires évalués sur") && certificates_page.contains("telle qu'elle est maintenant"), "{certificates_page}");
+        let old = attestation_of(&store.session_certificates(seed).await.unwrap(), last.id);
+        let change = format!("/gestion/sessions/{seed}/certificats/modifier");
+        let r = post_form(&app, &staff, &change, form(&[("code", &old), ("reason", "Évaluation des acquis portée."), ("action", "remplacer")])).await;
+        assert!(location(&r).starts_with(&format!("/gestion/sessions/{seed}/certificats?ok=")), "{}", location(&r));
+        let new = attestation_of(&store.session_certificates(seed).await.unwrap(), last.id);
+        assert_ne!(new, old);
+        let text = pdf_text(&app, &staff, &new).await;
+        assert!(text.contains("évaluation des acquis") && text.contains("Non acquis : objectif 1."), "{text}");
+        assert!(unescaped(app.get(&format!("/verifier/{new}")).await).await.contains("Délivré par"));
+
+        // Another trainer cannot reach the form.
+        let other = format!("autre-formateur-acquis-{tag}@test.forma.test");
+        app.account(&other, Role::Formateur, None).await;
+        let r = app.signed_in(&other).await.get(format!("{}{path}", app.base)).send().await.unwrap();
+        assert_eq!(r.status(), 404);
+        store.close().await;
+    })
+    .await;
+}

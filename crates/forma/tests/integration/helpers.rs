@@ -260,3 +260,14 @@ pub async fn wait_mail(smtp: &forma_mail::testing::SmtpServer, to: &str, subject
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+/// A client with the session cookie of a demo account (they have no password).
+pub async fn as_demo(app: &TestApp, email: &str) -> reqwest::Client {
+    let store = app.store().await;
+    let id = store.users().await.unwrap().into_iter().find(|u| u.email == email).expect("demo account").id;
+    store.close().await;
+    let cookie = app.session_cookie(id).await;
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::COOKIE, cookie.parse().unwrap());
+    reqwest::Client::builder().default_headers(headers).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}

@@ -1,6 +1,7 @@
 //! The questionnaire builder (steps, refusals with what was typed, saving, going back to the
 //! model) and what trainees then answer; the client's and the trainer's appreciation of the
-//! demo's session ended ten days ago, from their spaces; the results with them, as a PDF
+//! demo's session ended ten days ago, from their spaces, and the messages asking them for it;
+//! the results with them, as a PDF
 //! synthesis; and the certificates' ZIP prepared in the background with its progress.
 
 use chrono::NaiveTime;
@@ -9,7 +10,7 @@ use forma_domain::evaluation::{EvaluationKind, Questionnaire};
 use forma_domain::half_day::{DaySchedule, Slot};
 use forma_domain::questionnaire_editor::form_fields;
 
-use crate::helpers::{SEED_SLUG, TestApp, get_page, location, on_each_backend, post_form, unescaped};
+use crate::helpers::{SEED_SLUG, TestApp, as_demo, get_page, location, on_each_backend, post_form, unescaped};
 
 fn form(pairs: &[(String, String)]) -> String {
     form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
@@ -29,17 +30,6 @@ async fn staff(app: &TestApp, name: &str) -> reqwest::Client {
     let email = format!("{name}-{}@test.forma.test", tag(app));
     app.account(&email, Role::Gestionnaire, None).await;
     app.signed_in(&email).await
-}
-
-/// A client with the session cookie of a demo account (they have no password).
-async fn as_demo(app: &TestApp, email: &str) -> reqwest::Client {
-    let store = app.store().await;
-    let id = store.users().await.unwrap().into_iter().find(|u| u.email == email).expect("demo account").id;
-    store.close().await;
-    let cookie = app.session_cookie(id).await;
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(reqwest::header::COOKIE, cookie.parse().unwrap());
-    reqwest::Client::builder().default_headers(headers).redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
 #[tokio::test]
@@ -233,6 +223,67 @@ async fn the_client_and_the_trainer_give_their_appreciation_and_the_synthesis_sh
         store.close().await;
     })
     .await;
+}
+
+/// The client's and trainer's steps recorded for a session: (client, trainer).
+async fn steps(store: &forma_store::Store, session: i64) -> (usize, usize) {
+    let journal = store.audit_events(Some("session"), 500).await.unwrap();
+    let ours: Vec<_> = journal.iter().filter(|e| e.action == "appreciation_invitation" && e.entity_id == session.to_string()).collect();
+    let of = |kind: &str| ours.iter().filter(|e| e.after.as_ref().is_some_and(|a| a.0["kind"] == kind)).count();
+    (of("client"), of("trainer"))
+}
+
+#[tokio::test]
+async fn the_client_and_the_trainer_are_asked_at_the_end_then_reminded_until_they_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in &forma_store::testing::test_database_urls(dir.path()).await {
+        // One mailbox per base: both demos have the same session numbers.
+        let smtp = forma_mail::testing::SmtpServer::start();
+        let app = crate::helpers::spawn_app_with_mail(url, Some(smtp.url())).await;
+        let session = recent_session(&app).await;
+        let store = app.store().await;
+        let caf = store.users().await.unwrap().into_iter().find(|u| u.email == "contact.caf03@demo.forma.test").unwrap().client_id.unwrap();
+        // The sweep as a node runs it, on the same base (the server's mail worker delivers).
+        let state = forma_web::AppState::new(
+            store.clone(),
+            std::sync::Arc::new(forma_search::SearchIndex::new().unwrap()),
+            forma_web::WebConfig { public_url: Some(app.base.clone()), ..forma_web::WebConfig::default() },
+        );
+        let now = chrono::Utc::now();
+        // The session's last half-day started ten days ago: the invitations go at once, once
+        // each however often the sweep runs (or whichever node runs it).
+        forma_web::send_evaluation_reminders(&state, now).await.unwrap();
+        forma_web::send_evaluation_reminders(&state, now).await.unwrap();
+        assert_eq!(steps(&store, session).await, (1, 1));
+        // (The server's own sweep may have sent them first: the link is the server's address.)
+        let form_path = format!("/espace-client/{caf}/sessions/{session}/appreciation");
+        let mail = crate::helpers::wait_mail(&smtp, "contact.caf03@demo.forma.test", "Votre appréciation de la formation", &form_path).await;
+        let link = mail.plain.split_whitespace().find(|w| w.starts_with("http") && w.ends_with(&form_path)).expect("the form's address").to_owned();
+        assert!(mail.plain.contains("s'achève") && mail.plain.contains("jusqu'au") && mail.html.contains(&format!("href=\"{link}\"")), "{}", mail.plain);
+        let review = format!("/formateur/sessions/{session}/bilan");
+        crate::helpers::wait_mail(&smtp, "thierry.cheine@demo.forma.test", "Votre bilan de la session", &review).await;
+        // The link leads to the form once signed in.
+        let client = as_demo(&app, "contact.caf03@demo.forma.test").await;
+        assert!(get_page(&app, &client, &form_path).await.contains("Appréciation du commanditaire"));
+
+        // The client answers; a day later only the trainer is reminded, seven days after the
+        // opening again, then never.
+        let r = post_form(&app, &client, &form_path, "satisfaction=3&needs=3&action=envoyer".into()).await;
+        assert_eq!(location(&r), format!("/espace-client/{caf}?ok=appreciation"));
+        forma_web::send_evaluation_reminders(&state, now + chrono::Duration::hours(12)).await.unwrap();
+        assert_eq!(steps(&store, session).await, (1, 1), "never two messages within a day");
+        forma_web::send_evaluation_reminders(&state, now + chrono::Duration::hours(25)).await.unwrap();
+        assert_eq!(steps(&store, session).await, (1, 2));
+        crate::helpers::wait_mail(&smtp, "thierry.cheine@demo.forma.test", "Rappel : votre bilan de la session", &review).await;
+        forma_web::send_evaluation_reminders(&state, now + chrono::Duration::hours(50)).await.unwrap();
+        forma_web::send_evaluation_reminders(&state, now + chrono::Duration::days(5)).await.unwrap();
+        assert_eq!(steps(&store, session).await, (1, 3));
+        // Past the 30 days, nothing more, even for a form never sent.
+        forma_web::send_evaluation_reminders(&state, now + chrono::Duration::days(25)).await.unwrap();
+        assert_eq!(steps(&store, session).await, (1, 3));
+        assert!(smtp.received().iter().all(|m| !(m.to == "contact.caf03@demo.forma.test" && m.subject.starts_with("Rappel") && m.plain.contains(&form_path))));
+        store.close().await;
+    }
 }
 
 #[tokio::test]

@@ -26,6 +26,8 @@ struct SpacePage {
     links: &'static [(&'static str, &'static str, &'static str)],
     /// The trainer's session reviews, to write or written.
     reviews: Vec<crate::evaluations::stakeholders::StakeholderOffer>,
+    /// The trainer's sessions whose trainees' learning is to assess.
+    assessments: Vec<crate::evaluations::assessment::AssessmentOffer>,
     notice: Option<&'static str>,
 }
 
@@ -62,7 +64,7 @@ pub async fn trainee_space(State(state): State<AppState>, current: CurrentUser) 
     let Some(user) = current.0 else { return not_found(&state) };
     let heading = format!("Bonjour {}", user.name);
     let intro = "Votre espace stagiaire réunit vos convocations, vos émargements, vos évaluations et vos attestations.";
-    space(&state, SpacePage { layout: state.layout(heading.clone(), ""), user, heading, intro, links: &[], reviews: Vec::new(), notice: None })
+    space(&state, SpacePage { layout: state.layout(heading.clone(), ""), user, heading, intro, links: &[], reviews: Vec::new(), assessments: Vec::new(), notice: None })
 }
 
 /// The attendance screen is the trainer's only way to run a half-day: without this link they
@@ -72,12 +74,15 @@ const TRAINER_LINKS: &[(&str, &str, &str)] =
 
 pub async fn trainer_space(State(state): State<AppState>, current: CurrentUser, Query(q): Query<NoticeQuery>) -> Response {
     let Some(user) = current.0 else { return not_found(&state) };
-    let reviews = match crate::evaluations::stakeholders::trainer_offers(&state, &user).await {
-        Ok(r) => r,
-        Err(e) => return internal(&state, e.into()),
+    let (reviews, assessments) = match (
+        crate::evaluations::stakeholders::trainer_offers(&state, &user).await,
+        crate::evaluations::assessment::trainer_offers(&state, &user).await,
+    ) {
+        (Ok(r), Ok(a)) => (r, a),
+        (Err(e), _) | (_, Err(e)) => return internal(&state, e.into()),
     };
     let heading = format!("Espace formateur — {}", user.name);
     let intro = "Votre espace formateur réunit vos journées d'animation, les feuilles d'émargement et les bilans de session.";
     let notice = q.ok.as_deref().and_then(crate::evaluations::stakeholders::notice_text);
-    space(&state, SpacePage { layout: state.layout(heading.clone(), ""), user, heading, intro, links: TRAINER_LINKS, reviews, notice })
+    space(&state, SpacePage { layout: state.layout(heading.clone(), ""), user, heading, intro, links: TRAINER_LINKS, reviews, assessments, notice })
 }

@@ -115,6 +115,8 @@ pub const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/espace-client/{client}/sessions/{id}/appreciation", ClientSpace),
     ("GET", "/formateur/sessions/{id}/bilan", Roles(&[Role::Formateur])),
     ("POST", "/formateur/sessions/{id}/bilan", Roles(&[Role::Formateur])),
+    ("GET", "/formateur/sessions/{id}/acquis", Roles(TRAINER_OR_STAFF)),
+    ("POST", "/formateur/sessions/{id}/acquis", Roles(TRAINER_OR_STAFF)),
     // Back-office.
     ("GET", "/gestion", Roles(STAFF)),
     ("GET", "/gestion/sessions/{id}/emargement", Roles(STAFF)),

@@ -68,6 +68,11 @@ struct SessionPage {
     errors: FieldErrors,
     typed: ChangeForm,
     reason_max: usize,
+    /// Trainees with an assessment of what they learnt, out of the session's.
+    assessed: (usize, usize),
+    /// Trainees whose attestation in force does not state their assessment as it is now (issued
+    /// before it was set or changed): to replace.
+    stale: Vec<String>,
 }
 
 /// The session's trainees, their certificates in force by kind, and every certificate.
@@ -78,6 +83,8 @@ struct Situation {
     signatory: bool,
     /// The program version the session was planned from (its objectives go on the attestation).
     program: Option<forma_domain::Program>,
+    /// What the trainer assessed of each trainee (by registration): the attestation prints it.
+    assessments: HashMap<i64, forma_domain::assessment::Assessment>,
 }
 
 impl Situation {
@@ -86,7 +93,14 @@ impl Situation {
         let certificates = state.store.session_certificates(id).await?;
         let signatory = !state.organisation().administrative_referent.name.trim().is_empty();
         let program = program_of(state, &grid.session).await?;
-        Ok(Some(Situation { grid, certificates, signatory, program }))
+        let assessments = state
+            .store
+            .session_assessments(id)
+            .await?
+            .into_iter()
+            .filter_map(|row| serde_json::from_str(&row.body).ok().map(|a| (row.registration_id, a)))
+            .collect();
+        Ok(Some(Situation { grid, certificates, signatory, program, assessments }))
     }
 
     /// Why this trainee cannot have this document yet, if so.
@@ -182,6 +196,17 @@ async fn page(
             },
         })
         .collect();
+    let assessed = situation.grid.trainees.iter().filter(|t| situation.assessments.contains_key(&t.registration.id)).count();
+    let stale = current
+        .iter()
+        .filter(|c| c.kind.0 == CertificateKind::Attestation)
+        .filter(|c| {
+            stored_content(c).is_ok_and(|content| {
+                content.results != situation.assessments.get(&c.registration_id).and_then(|a| a.results_text(&content.action.objectives))
+            })
+        })
+        .map(|c| who(c))
+        .collect();
     let frame = Frame::new(state, user, format!("Certificats — session n° {id}"), "sessions").notice(notice);
     Ok(Some(SessionPage {
         frame,
@@ -196,6 +221,8 @@ async fn page(
         errors,
         typed,
         reason_max: REASON_MAX,
+        assessed: (assessed, situation.grid.trainees.len()),
+        stale,
     }))
 }
 
@@ -223,6 +250,7 @@ pub async fn issue_ready(state: &AppState, id: i64, issued_on: chrono::NaiveDate
             session: &situation.grid.session,
             program: situation.program.as_ref(),
             trainee: &situation.grid.trainees[i],
+            assessment: situation.assessments.get(&situation.grid.trainees[i].registration.id),
             kind,
             issued_on,
             replaces: None,
@@ -354,8 +382,15 @@ pub async fn replace(state: &AppState, old: &CertificateRow, issued_on: chrono::
         return Err(StoreError::Conflict(format!("Impossible d'établir un nouveau document : {why} Révoquez celui-ci si besoin.")).into());
     }
     let previous = stored_content(old)?;
-    let issue =
-        Issue { session: &situation.grid.session, program: situation.program.as_ref(), trainee, kind: old.kind.0, issued_on, replaces: Some(previous.code) };
+    let issue = Issue {
+        session: &situation.grid.session,
+        program: situation.program.as_ref(),
+        trainee,
+        assessment: situation.assessments.get(&trainee.registration.id),
+        kind: old.kind.0,
+        issued_on,
+        replaces: Some(previous.code),
+    };
     let next = issue.signed(state).await?;
     state.store.replace_certificate(&old.code, &next, reason, actor).await?;
     Ok(())

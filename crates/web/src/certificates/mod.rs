@@ -65,6 +65,8 @@ pub struct Issue<'a> {
     pub session: &'a SessionDetail,
     pub program: Option<&'a Program>,
     pub trainee: &'a TraineeGrid,
+    /// What the trainer assessed of this trainee, if anything.
+    pub assessment: Option<&'a forma_domain::assessment::Assessment>,
     pub kind: CertificateKind,
     pub issued_on: NaiveDate,
     pub replaces: Option<VerificationCode>,
@@ -82,6 +84,7 @@ impl Issue<'_> {
                 places.push(place);
             }
         }
+        let objectives = self.program.map(|p| p.objectives.clone()).unwrap_or_default();
         let first_day = days.first().map(|d| d.day.date).unwrap_or(self.issued_on);
         let last_day = days.last().map(|d| d.day.date).unwrap_or(first_day);
         CertificateContent {
@@ -107,7 +110,7 @@ impl Issue<'_> {
             action: ActionFacts {
                 title: self.session.program_title.clone(),
                 nature: ActionNature::Training,
-                objectives: self.program.map(|p| p.objectives.clone()).unwrap_or_default(),
+                objectives: objectives.clone(),
                 first_day,
                 last_day,
                 place: (!places.is_empty()).then(|| places.join(" ; ")),
@@ -115,9 +118,9 @@ impl Issue<'_> {
                 attended_minutes: self.trainee.totals.total.attended.0,
                 half_days: self.trainee.attended.clone(),
             },
-            // No assessment of what was learnt is recorded yet (evaluations come next): the
-            // attestation states none rather than inventing one.
-            results: None,
+            // Only the attestation de fin de formation states them, and only what the trainer
+            // assessed: nothing is printed for a trainee left unassessed.
+            results: if self.kind == CertificateKind::Attestation { self.assessment.and_then(|a| a.results_text(&objectives)) } else { None },
             replaces: self.replaces.clone(),
         }
     }

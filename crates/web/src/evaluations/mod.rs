@@ -4,6 +4,8 @@
 //! A half-filled form is kept as a draft; sending is final. A sent hot evaluation moves the
 //! satisfaction rate published on the program's sheet.
 
+pub mod appreciation_requests;
+pub mod assessment;
 pub mod editor;
 pub mod reminders;
 pub mod results;
@@ -32,7 +34,7 @@ use crate::state::AppState;
 const TRAINEE_KINDS: [EvaluationKind; 3] = [EvaluationKind::Positioning, EvaluationKind::Hot, EvaluationKind::Cold];
 
 /// The cold evaluation stays open this long after it opens; the hot one, after the last day.
-const OPEN_DAYS: i64 = 30;
+pub(crate) const OPEN_DAYS: i64 = 30;
 
 /// One evaluation as the personal page lists it.
 pub struct EvaluationOffer {
@@ -83,8 +85,9 @@ fn paris_now() -> chrono::NaiveDateTime {
 
 /// When a trainee may answer `kind`: from the registration until the end of the first day
 /// (positioning); from the start of their last half-day for 30 days after the last day (hot);
-/// from 60 days after the last day, for 30 days (cold).
-fn window(kind: EvaluationKind, session: &SessionDetail, row: &RegistrationRow) -> Option<(chrono::NaiveDateTime, chrono::NaiveDateTime)> {
+/// from `cold_days` (the organisation's setting, 60 by default) after the last day, for 30 days
+/// (cold).
+fn window(kind: EvaluationKind, session: &SessionDetail, row: &RegistrationRow, cold_days: i64) -> Option<(chrono::NaiveDateTime, chrono::NaiveDateTime)> {
     let days: Vec<_> = session.days.iter().filter(|d| row.days.covers(d.id)).collect();
     let (first, last) = (days.first()?, days.last()?);
     let start_of = |d: NaiveDate| d.and_hms_opt(0, 0, 0).expect("midnight");
@@ -93,7 +96,7 @@ fn window(kind: EvaluationKind, session: &SessionDetail, row: &RegistrationRow) 
         EvaluationKind::Positioning => Some((chrono::NaiveDateTime::MIN, end_of(first.day.date))),
         EvaluationKind::Hot => closing_window(last),
         EvaluationKind::Cold => {
-            let opens = last.day.date + Duration::days(forma_domain::evaluation::DEFAULT_COLD_DAYS);
+            let opens = last.day.date + Duration::days(cold_days);
             Some((start_of(opens), end_of(opens + Duration::days(OPEN_DAYS))))
         }
         _ => None,
@@ -117,7 +120,7 @@ pub async fn offers(state: &AppState, row: &RegistrationRow, session: &SessionDe
     let now = paris_now();
     let mut offers = Vec::new();
     for kind in TRAINEE_KINDS {
-        let Some((opens, closes)) = window(kind, session, row) else { continue };
+        let Some((opens, closes)) = window(kind, session, row, state.organisation().cold_days()) else { continue };
         let response = responses.iter().find(|r| r.kind == kind.as_str());
         let open = opens <= now && now <= closes;
         let state_label = match response {
@@ -291,7 +294,7 @@ async fn context(state: &AppState, entry: &Entry) -> Result<Result<Context, Refu
     if response.as_ref().is_some_and(|r| r.submitted_at.is_some()) {
         return Ok(Err(Refusal::Closed("evaluation-envoyee")));
     }
-    let Some((opens, closes)) = window(kind, &session, &row) else { return Ok(Err(Refusal::NotFound)) };
+    let Some((opens, closes)) = window(kind, &session, &row, state.organisation().cold_days()) else { return Ok(Err(Refusal::NotFound)) };
     let now = paris_now();
     if now < opens || now > closes {
         return Ok(Err(Refusal::Closed("evaluation-fermee")));

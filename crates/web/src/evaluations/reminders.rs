@@ -18,14 +18,17 @@ use crate::state::AppState;
 /// How often each node looks for reminders to send.
 pub const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 
-fn utc(paris: NaiveDateTime) -> Option<DateTime<Utc>> {
+pub(super) fn utc(paris: NaiveDateTime) -> Option<DateTime<Utc>> {
     chrono_tz::Europe::Paris.from_local_datetime(&paris).earliest().map(|t| t.with_timezone(&Utc))
 }
 
-/// Sends the reminders due at `now`; gives how many were queued.
+/// Sends the reminders due at `now`, and the client's and trainers' invitations and reminders
+/// ([`super::appreciation_requests`]); gives how many messages were queued.
 pub async fn send_due(state: &AppState, now: DateTime<Utc>) -> Result<usize, StoreError> {
-    // Sessions whose cold evaluation may still be open: a last day within the last 100 days.
-    let since = (now - Duration::days(forma_domain::evaluation::DEFAULT_COLD_DAYS + 40)).with_timezone(&chrono_tz::Europe::Paris).date_naive();
+    // Sessions whose cold evaluation may still be open: a last day within the cold delay and
+    // its 30 days, and some margin.
+    let cold_days = state.organisation().cold_days();
+    let since = (now - Duration::days(cold_days + 40)).with_timezone(&chrono_tz::Europe::Paris).date_naive();
     let candidates = state.store.registrations_to_remind(since).await?;
     let mut sessions: HashMap<i64, (SessionDetail, Vec<forma_store::RegistrationRow>)> = HashMap::new();
     let mut queued = 0;
@@ -41,7 +44,7 @@ pub async fn send_due(state: &AppState, now: DateTime<Utc>) -> Result<usize, Sto
             if responses.iter().any(|r| r.kind == kind.as_str() && r.submitted_at.is_some()) {
                 continue;
             }
-            let Some((opens, closes)) = window(kind, session, row) else { continue };
+            let Some((opens, closes)) = window(kind, session, row, cold_days) else { continue };
             // The positioning is open from the registration on.
             let opened = if kind == EvaluationKind::Positioning { Some(row.created_at) } else { utc(opens) };
             let (Some(opened), Some(closes)) = (opened, utc(closes)) else { continue };
@@ -73,6 +76,7 @@ pub async fn send_due(state: &AppState, now: DateTime<Utc>) -> Result<usize, Sto
             }
         }
     }
+    queued += super::appreciation_requests::send_due(state, now).await?;
     if queued > 0 {
         state.mail_wake.notify_one();
     }

@@ -352,10 +352,9 @@ fn file(bytes: Vec<u8>, content_type: &'static str, disposition: &str) -> Respon
 fn report(state: &AppState, r: Results) -> forma_documents::evaluation_report::EvaluationReport {
     use forma_documents::evaluation_report as doc;
     let session = &r.session;
-    let dates = match (session.days.first(), session.days.last()) {
-        (Some(f), Some(l)) if f.day.date == l.day.date => format!("le {}", forma_domain::french_date::long_date(f.day.date)),
-        (Some(f), Some(l)) => format!("du {} au {}", forma_domain::french_date::long_date(f.day.date), forma_domain::french_date::long_date(l.day.date)),
-        _ => "sans journée planifiée".to_owned(),
+    let dates = match crate::site::views::days_label(&session.days.iter().map(|d| d.day.date).collect::<Vec<_>>()) {
+        d if d.is_empty() => "sans journée planifiée".to_owned(),
+        d => d,
     };
     let mut trainers: Vec<String> = session.days.iter().flat_map(|d| d.trainer_names.iter().cloned()).collect();
     trainers.sort();

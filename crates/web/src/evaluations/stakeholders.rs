@@ -26,20 +26,20 @@ pub enum Respondent {
 }
 
 impl Respondent {
-    fn kind(self) -> EvaluationKind {
+    pub(super) fn kind(self) -> EvaluationKind {
         match self {
             Respondent::Client(_) => EvaluationKind::Client,
             Respondent::Trainer(_) => EvaluationKind::Trainer,
         }
     }
 
-    fn id(self) -> i64 {
+    pub(super) fn id(self) -> i64 {
         match self {
             Respondent::Client(id) | Respondent::Trainer(id) => id,
         }
     }
 
-    fn form_path(self, session: i64) -> String {
+    pub(super) fn form_path(self, session: i64) -> String {
         match self {
             Respondent::Client(client) => format!("/espace-client/{client}/sessions/{session}/appreciation"),
             Respondent::Trainer(_) => format!("/formateur/sessions/{session}/bilan"),
@@ -71,17 +71,11 @@ pub struct StakeholderOffer {
     pub href: Option<String>,
 }
 
-fn dates(session: &SessionDetail) -> String {
-    match (session.days.first(), session.days.last()) {
-        (Some(first), Some(last)) if first.day.date == last.day.date => forma_domain::french_date::long_date(first.day.date),
-        (Some(first), Some(last)) => {
-            format!("du {} au {}", forma_domain::french_date::long_date(first.day.date), forma_domain::french_date::long_date(last.day.date))
-        }
-        _ => String::new(),
-    }
+pub(super) fn dates(session: &SessionDetail) -> String {
+    crate::site::views::days_label(&session.days.iter().map(|d| d.day.date).collect::<Vec<_>>())
 }
 
-fn own(responses: &[StakeholderResponse], who: Respondent) -> Option<&StakeholderResponse> {
+pub(super) fn own(responses: &[StakeholderResponse], who: Respondent) -> Option<&StakeholderResponse> {
     responses.iter().find(|r| r.kind == who.kind().as_str() && r.respondent_id == who.id())
 }
 
@@ -123,7 +117,8 @@ async fn context(state: &AppState, who: Respondent, session_id: i64) -> Result<R
     }
     let Some(session) = state.store.session(session_id).await? else { return Ok(Err(not_found(state))) };
     let back = |notice: &str| Redirect::to(&format!("{}?ok={notice}", who.space().0)).into_response();
-    let response = state.store.stakeholder_responses(session_id).await?.into_iter().find(|r| r.kind == who.kind().as_str() && r.respondent_id == who.id());
+    let responses = state.store.stakeholder_responses(session_id).await?;
+    let response = own(&responses, who).cloned();
     if response.as_ref().is_some_and(|r| r.submitted_at.is_some()) {
         return Ok(Err(back("appreciation-envoyee")));
     }

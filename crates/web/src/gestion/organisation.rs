@@ -90,6 +90,8 @@ pub struct OrganisationForm {
     disability_email: String,
     #[serde(default)]
     disability_phone: String,
+    #[serde(default)]
+    cold_evaluation_days: String,
 }
 
 impl OrganisationForm {
@@ -108,6 +110,7 @@ impl OrganisationForm {
                 phone: self.administrative_phone,
             },
             disability_referent: Referent { name: self.disability_name, email: self.disability_email, phone: self.disability_phone },
+            cold_evaluation_days: self.cold_evaluation_days,
         }
     }
 }

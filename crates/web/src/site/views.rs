@@ -20,9 +20,13 @@ pub struct SessionView {
 
 /// « le 1er février 2027 », « du 8 au 9 avril 2027 », « 3 journées du 8 avril au 2 juin 2027 ».
 pub fn dates_label(session: &SessionSummary) -> String {
-    let (Some(first), Some(last)) = (session.days.first(), session.days.last()) else { return String::new() };
-    let (first, last) = (first.date, last.date);
-    let n = session.days.len();
+    days_label(&session.days.iter().map(|d| d.date).collect::<Vec<_>>())
+}
+
+/// The same words for days given by their dates, in order (a back-office session's days).
+pub fn days_label(days: &[chrono::NaiveDate]) -> String {
+    let (Some(&first), Some(&last)) = (days.first(), days.last()) else { return String::new() };
+    let n = days.len();
     let span = if first == last {
         format!("le {}", long_date(first))
     } else {
@@ -39,7 +43,7 @@ pub fn dates_label(session: &SessionSummary) -> String {
         };
         format!("du {short_first} au {}", long_date(last))
     };
-    let consecutive = session.days.windows(2).all(|w| w[0].date.succ_opt() == Some(w[1].date));
+    let consecutive = days.windows(2).all(|w| w[0].succ_opt() == Some(w[1]));
     if n > 1 && !consecutive { format!("{n} journées, {span}") } else { span }
 }
 
