@@ -36,3 +36,12 @@ export async function signInAs(page, login) {
   await navigate(page, () => page.getByRole('button', { name: /^\s*se connecter\s*$/i }).click());
   assert.equal(pathOf(page), '/gestion');
 }
+
+/** From the conventions list to the back-office session of convention `number` (the demo's seed
+ *  action is 26/19); returns the session's path. */
+export async function openConventionSession(page, number) {
+  await goto(page, '/gestion/conventions');
+  const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: number }) });
+  await navigate(page, () => row.getByRole('link', { name: /^n° \d+$/ }).click());
+  return pathOf(page);
+}

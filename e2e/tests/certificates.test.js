@@ -12,7 +12,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, newContext, checkA11y, norm, DESKTOP, PHONE } from '../lib/server.js';
-import { navigate, goto, pathOf, mainOf, signInAs } from '../lib/page.js';
+import { navigate, goto, pathOf, mainOf, signInAs, openConventionSession } from '../lib/page.js';
 
 let server;
 let browser;
@@ -34,10 +34,7 @@ test('la gestion retrouve les certificats de la session 26/19 et une révocation
   const context = await newContext(browser, server.url, DESKTOP);
   const page = await context.newPage();
   await signInAs(page, server.login);
-  await goto(page, '/gestion/conventions');
-  const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: '26/19' }) });
-  await navigate(page, () => row.getByRole('link', { name: /^n° \d+$/ }).click());
-  sessionPath = pathOf(page);
+  sessionPath = await openConventionSession(page, '26/19');
   await navigate(page, () => page.getByRole('link', { name: 'Certificats', exact: true }).click());
   assert.equal(pathOf(page), `${sessionPath}/certificats`);
   const main = norm(await (await mainOf(page)).innerText());

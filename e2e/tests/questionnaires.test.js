@@ -11,7 +11,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, newContext, checkA11y, norm, DESKTOP } from '../lib/server.js';
-import { navigate, goto, pathOf, mainOf, signInAs } from '../lib/page.js';
+import { navigate, goto, pathOf, mainOf, signInAs, openConventionSession } from '../lib/page.js';
 
 const SEED_SLUG = '2019-formation-action-accompagnement-du-pole-service-aux-partenaires-et-accompagnement-social-ctg';
 
@@ -76,9 +76,7 @@ test("la gestion prépare le ZIP des certificats et suit son avancement", { time
   const context = await newContext(browser, server.url, DESKTOP);
   const page = await context.newPage();
   await signInAs(page, server.login);
-  await goto(page, '/gestion/conventions');
-  const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: '26/19' }) });
-  await navigate(page, () => row.getByRole('link', { name: /^n° \d+$/ }).click());
+  await openConventionSession(page, '26/19');
   await navigate(page, () => page.getByRole('link', { name: 'Certificats', exact: true }).click());
   const button = page.getByRole('button', { name: /^Préparer le ZIP des \d+ documents en vigueur$/ });
   const total = Number(/(\d+)/.exec(await button.innerText())[1]);
@@ -102,9 +100,7 @@ test("la gestion saisit l'évaluation des acquis d'une stagiaire", async () => {
   const context = await newContext(browser, server.url, DESKTOP);
   const page = await context.newPage();
   await signInAs(page, server.login);
-  await goto(page, '/gestion/conventions');
-  const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: '26/19' }) });
-  await navigate(page, () => row.getByRole('link', { name: /^n° \d+$/ }).click());
+  await openConventionSession(page, '26/19');
   await navigate(page, () => page.getByRole('link', { name: 'Certificats', exact: true }).click());
   const certificates = pathOf(page);
   assert.match(norm(await (await mainOf(page)).innerText()), /évaluation des acquis : \d+ stagiaires évalués sur \d+/);

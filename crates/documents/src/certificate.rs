@@ -134,9 +134,9 @@ pub struct CertificateDocument {
 /// Nearly every certificate holds on one page, and is first laid out as such: without a header
 /// and with « page 1 / 1 » written out, nothing in it asks where it stands in the document, so
 /// typst lays it out once. Page numbers (`here().page()`, `counter(page).final()`) are answered
-/// only after a first layout, which made typst lay every certificate out twice, half of its
-/// time (certificates benchmark, BENCHMARKS.md). One that runs longer is laid out again with its
-/// page numbers.
+/// only after a first layout, which made typst lay every certificate out twice (memoisation
+/// replays most of the second pass: some 5–10 % of the time, certificates benchmark in
+/// BENCHMARKS.md). One that runs longer is laid out again with its page numbers.
 pub fn render(doc: &CertificateDocument) -> Result<Vec<u8>, DocumentError> {
     let data = inputs(doc)?;
     let document = match compile(data.clone().set("single_page", true))? {
