@@ -273,8 +273,13 @@ async fn the_trainer_assesses_what_was_learnt_and_the_attestation_prints_it() {
         let text = pdf_text(&app, &staff, &attestation_of(&certificates, last.id)).await;
         assert!(!text.contains("évaluation des acquis"), "{text}");
 
-        // Thierry's form shows what he set.
+        // Thierry's space lists his recent sessions to assess (not the 2019 one: past 60 days);
+        // his form shows what he set.
         let trainer = crate::helpers::as_demo(&app, "thierry.cheine@demo.forma.test").await;
+        let space = get_page(&app, &trainer, "/espace-formateur").await;
+        let listed: Vec<&str> = space.match_indices("/formateur/sessions/").map(|(at, _)| &space[at..]).filter_map(|rest| rest.split('"').next()).filter(|h| h.ends_with("/acquis")).collect();
+        assert!(space.contains("Évaluation des acquis") && !listed.is_empty() && !listed.contains(&format!("/formateur/sessions/{seed}/acquis").as_str()), "{space}");
+        assert!(space.contains("0 stagiaire évalué sur"), "{space}");
         let path = format!("/formateur/sessions/{seed}/acquis");
         let page = get_page(&app, &trainer, &path).await;
         let (f1, l1) = (format!("r{}-o1", first.id), format!("r{}-o1", last.id));

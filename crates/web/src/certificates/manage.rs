@@ -93,13 +93,7 @@ impl Situation {
         let certificates = state.store.session_certificates(id).await?;
         let signatory = !state.organisation().administrative_referent.name.trim().is_empty();
         let program = program_of(state, &grid.session).await?;
-        let assessments = state
-            .store
-            .session_assessments(id)
-            .await?
-            .into_iter()
-            .filter_map(|row| serde_json::from_str(&row.body).ok().map(|a| (row.registration_id, a)))
-            .collect();
+        let assessments = crate::evaluations::assessment::session_assessments(state, id).await?;
         Ok(Some(Situation { grid, certificates, signatory, program, assessments }))
     }
 

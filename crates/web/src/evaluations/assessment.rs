@@ -3,6 +3,8 @@
 //! acquired, and a remark. The attestations de fin de formation issued afterwards print it;
 //! one issued before keeps what it said until it is reissued (it is signed content).
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::extract::{Path, Query, RawForm, State};
 use axum::response::Response;
@@ -55,7 +57,19 @@ struct Context {
     objectives: Vec<String>,
     planned: Vec<(&'static str, String)>,
     trainees: Vec<RegistrationRow>,
-    saved: Vec<(i64, Assessment)>,
+    saved: HashMap<i64, Assessment>,
+}
+
+/// A session's assessments by registration (a row that no longer reads is left out: the trainee
+/// shows as unassessed rather than the page failing).
+pub(crate) async fn session_assessments(state: &AppState, session_id: i64) -> Result<HashMap<i64, Assessment>, StoreError> {
+    Ok(state
+        .store
+        .session_assessments(session_id)
+        .await?
+        .into_iter()
+        .filter_map(|row| serde_json::from_str::<Assessment>(&row.body).ok().map(|a| (row.registration_id, a)))
+        .collect())
 }
 
 /// The session if the user may assess it: staff any, a trainer the sessions they lead.
@@ -84,31 +98,17 @@ async fn context(state: &AppState, user: &User, id: i64) -> Result<Option<Contex
         .unwrap_or_default();
     let trainees: Vec<RegistrationRow> =
         state.store.session_registrations(id).await?.into_iter().filter(|r| r.status == RegistrationStatus::Confirmed).collect();
-    let saved = state
-        .store
-        .session_assessments(id)
-        .await?
-        .into_iter()
-        .filter_map(|row| serde_json::from_str::<Assessment>(&row.body).ok().map(|a| (row.registration_id, a)))
-        .collect();
+    let saved = session_assessments(state, id).await?;
     Ok(Some(Context { session, objectives, planned, trainees, saved }))
 }
 
-fn page(
-    state: &AppState,
-    user: &User,
-    ctx: &Context,
-    grid: &[(i64, Assessment)],
-    typed: &[(String, String)],
-    errors: FieldErrors,
-    notice: Option<String>,
-) -> AssessmentPage {
+fn page(state: &AppState, user: &User, ctx: &Context, typed: &[(String, String)], errors: FieldErrors, notice: Option<String>) -> AssessmentPage {
     let typed_of = |key: &str| typed.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.clone());
     let trainees = ctx
         .trainees
         .iter()
         .map(|row| {
-            let assessment = grid.iter().find(|(id, _)| *id == row.id).map(|(_, a)| a);
+            let assessment = ctx.saved.get(&row.id);
             TraineeView {
                 name: format!("{} {}", row.first_name, row.last_name),
                 employer: row.employer.clone(),
@@ -168,7 +168,7 @@ pub async fn show(State(state): State<AppState>, current: CurrentUser, Path(id):
             if n > 1 { "s" } else { "" }
         )
     });
-    render(&state, page(&state, &user, &ctx, &ctx.saved, &[], FieldErrors::default(), notice))
+    render(&state, page(&state, &user, &ctx, &[], FieldErrors::default(), notice))
 }
 
 pub async fn save(State(state): State<AppState>, current: CurrentUser, Path(id): Path<String>, RawForm(body): RawForm) -> Response {
@@ -180,7 +180,7 @@ pub async fn save(State(state): State<AppState>, current: CurrentUser, Path(id):
     let ids: Vec<i64> = ctx.trainees.iter().map(|r| r.id).collect();
     let grid = match read_grid(&ids, &ctx.objectives, &form) {
         Ok(grid) => grid,
-        Err(errors) => return invalid(&state, page(&state, &user, &ctx, &ctx.saved, &form, errors, None)),
+        Err(errors) => return invalid(&state, page(&state, &user, &ctx, &form, errors, None)),
     };
     let mut rows = Vec::new();
     for (id, assessment) in &grid {
