@@ -130,6 +130,20 @@ fn spans(numbers: &[usize]) -> String {
     }
 }
 
+/// How many trainees reached each level on each objective (in `AcquisitionLevel::ALL`'s order),
+/// for the session's results (Qualiopi 11: whether the objectives were reached).
+pub fn summary<'a>(objectives: &[String], assessments: impl IntoIterator<Item = &'a Assessment>) -> Vec<(String, [usize; 3])> {
+    let mut counts: Vec<(String, [usize; 3])> = objectives.iter().map(|o| (o.clone(), [0; 3])).collect();
+    for assessment in assessments {
+        for result in &assessment.results {
+            if let Some((_, c)) = counts.iter_mut().find(|(o, _)| *o == result.objective) {
+                c[AcquisitionLevel::ALL.iter().position(|l| *l == result.level).unwrap_or(0)] += 1;
+            }
+        }
+    }
+    counts
+}
+
 /// The form's field for a trainee's objective (`r12-o3`) and remark (`r12-remark`).
 pub fn level_field(trainee: i64, objective: usize) -> String {
     format!("r{trainee}-o{}", objective + 1)
@@ -212,6 +226,14 @@ mod tests {
         let errors = read_grid(&[7], &objectives(), &form).unwrap_err();
         assert_eq!(errors.get("r7-o1"), Some("Choisissez un niveau de la liste."));
         assert!(errors.get("r7-remark").is_some_and(|e| e.contains("401 saisis")));
+    }
+
+    #[test]
+    fn the_summary_counts_each_level_per_objective() {
+        let grid = read_grid(&[1, 2, 3], &objectives(), &pairs(&[("r1-o1", "acquired"), ("r2-o1", "in_progress"), ("r3-o1", "acquired"), ("r3-o2", "not_acquired")])).unwrap();
+        let summary = summary(&objectives(), grid.iter().map(|(_, a)| a));
+        assert_eq!(summary[0], ("Comprendre la CTG.".to_owned(), [2, 1, 0]));
+        assert_eq!(summary[1].1, [0, 0, 1]);
     }
 
     #[test]

@@ -309,6 +309,11 @@ async fn the_trainer_assesses_what_was_learnt_and_the_attestation_prints_it() {
         let journal = store.audit_events(Some("registration"), 200).await.unwrap();
         assert!(journal.iter().any(|e| e.action == "assessment" && e.entity_id == last.id.to_string() && e.actor == "thierry.cheine@demo.forma.test"));
 
+        // The session's results count the levels per objective.
+        let results = get_page(&app, &staff, &format!("/gestion/sessions/{seed}/evaluations")).await;
+        let first_objective = format!("<tr><th scope=\"row\">{}</th><td>1</td><td>0</td><td>1</td></tr>", objectives[0].replace('\'', "&#39;").replace('"', "&#34;"));
+        assert!(results.contains("2 stagiaires évalués sur") && unescaped_html(&results).contains(&unescaped_html(&first_objective)), "{results}");
+
         // The back-office sees the attestations to replace, replaces the last agent's, and
         // the new one prints the result.
         let certificates_page = get_page(&app, &staff, &format!("/gestion/sessions/{seed}/certificats")).await;
@@ -331,4 +336,9 @@ async fn the_trainer_assesses_what_was_learnt_and_the_attestation_prints_it() {
         store.close().await;
     })
     .await;
+}
+
+/// Apostrophes and quotes as the page's escaping may write them, put back.
+fn unescaped_html(text: &str) -> String {
+    text.replace("&#39;", "'").replace("&#34;", "\"").replace("&quot;", "\"").replace("&amp;", "&")
 }

@@ -1,7 +1,8 @@
 //! A session's evaluation results in the back-office (`/gestion/sessions/{id}/evaluations`):
 //! response rates per questionnaire, each closed question's distribution as a table with its
-//! bars drawn in SVG on the server, the free-text answers, and the progress on each objective
-//! between positioning and the end (Qualiopi indicators 11 and 30).
+//! bars drawn in SVG on the server, the free-text answers, the progress on each objective
+//! between positioning and the end, and the trainer's assessment of what was learnt per objective
+//! (Qualiopi indicators 11 and 30).
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -46,6 +47,13 @@ pub struct KindResult {
 /// (objective, « 1,8 → 3,9 sur 5 », trainees counted)
 pub type Progress = (String, String, usize);
 
+/// The trainer's assessment of what was learnt: how many trainees were assessed, and per
+/// objective how many reached each level (acquired, being acquired, not acquired).
+pub struct Acquisition {
+    pub assessed: usize,
+    pub objectives: Vec<(String, [usize; 3])>,
+}
+
 #[derive(Template)]
 #[template(path = "evaluations/results.html")]
 struct ResultsPage {
@@ -54,6 +62,8 @@ struct ResultsPage {
     title: String,
     kinds: Vec<KindResult>,
     progress: Vec<Progress>,
+    acquisition: Acquisition,
+    trainees: usize,
 }
 
 fn percent(part: usize, whole: usize) -> String {
@@ -132,6 +142,7 @@ pub struct Results {
     pub trainees: usize,
     pub kinds: Vec<KindResult>,
     pub progress: Vec<Progress>,
+    pub acquisition: Acquisition,
 }
 
 /// The response-rate line: « 5 réponses envoyées sur 8 stagiaires (63 %), 1 brouillon en cours ».
@@ -204,13 +215,25 @@ pub async fn results(state: &AppState, id: i64) -> Result<Option<Results>, Store
             }
         }
     }
-    Ok(Some(Results { session, trainees, kinds, progress }))
+    let assessments = super::assessment::session_assessments(state, id).await?;
+    let assessed: Vec<_> = confirmed.iter().filter_map(|r| assessments.get(&r.id)).collect();
+    let objectives = crate::certificates::program_of(state, &session).await?.map(|p| p.objectives).unwrap_or_default();
+    let acquisition = Acquisition { assessed: assessed.len(), objectives: forma_domain::assessment::summary(&objectives, assessed) };
+    Ok(Some(Results { session, trainees, kinds, progress, acquisition }))
 }
 
 async fn page(state: &AppState, user: &forma_store::User, id: i64, notice: Option<&str>) -> Result<Option<ResultsPage>, StoreError> {
     let Some(r) = results(state, id).await? else { return Ok(None) };
     let frame = Frame::new(state, user, format!("Évaluations — session n° {id}"), "sessions").notice(notice);
-    Ok(Some(ResultsPage { frame, session_id: id, title: r.session.program_title, kinds: r.kinds, progress: r.progress }))
+    Ok(Some(ResultsPage {
+        frame,
+        session_id: id,
+        title: r.session.program_title,
+        kinds: r.kinds,
+        progress: r.progress,
+        acquisition: r.acquisition,
+        trainees: r.trainees,
+    }))
 }
 
 /// One answer as a spreadsheet cell: the level's or choice's words, the text, the number.
