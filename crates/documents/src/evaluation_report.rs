@@ -34,6 +34,12 @@ pub struct EvaluationReport {
     pub kinds: Vec<ReportKind>,
     /// Progress per objective between positioning and the end of the training.
     pub progress: Vec<ReportProgress>,
+    /// How many trainees the trainer assessed (what they learnt, objective by objective).
+    #[serde(default)]
+    pub assessed: usize,
+    /// Per objective, how many of them reached each level; empty when nobody was assessed.
+    #[serde(default)]
+    pub acquisition: Vec<ReportAcquisition>,
 }
 
 /// The results of one questionnaire kind.
@@ -80,6 +86,15 @@ pub struct ReportProgress {
     /// « 1,8 → 3,9 sur 5 ».
     pub change: String,
     pub trainees: usize,
+}
+
+/// How many assessed trainees reached each level on one objective.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportAcquisition {
+    pub objective: String,
+    pub acquired: usize,
+    pub in_progress: usize,
+    pub not_acquired: usize,
 }
 
 /// Renders the synthesis as a PDF/A-2b file, A4 portrait, as many pages as the answers need.
@@ -183,6 +198,18 @@ fn inputs(report: &EvaluationReport) -> Result<Obj, DocumentError> {
                 .set("trainees", format::group_thousands(p.trainees as u64))
         })
         .collect();
+    let count = |n: usize| format::group_thousands(n as u64);
+    let acquisition: Vec<Obj> = report
+        .acquisition
+        .iter()
+        .map(|a| {
+            Obj::new()
+                .set("objective", render::typo(&a.objective))
+                .set("acquired", count(a.acquired))
+                .set("in_progress", count(a.in_progress))
+                .set("not_acquired", count(a.not_acquired))
+        })
+        .collect();
     Ok(Obj::new()
         .set("organisation", render::organisation(&report.organisation))
         .set("title", title)
@@ -194,7 +221,16 @@ fn inputs(report: &EvaluationReport) -> Result<Obj, DocumentError> {
         )
         .set("issued_on", format::date(report.issued_on))
         .set("kinds", kinds)
-        .set("progress", progress))
+        .set("progress", progress)
+        .set(
+            "assessed",
+            format::count_noun(
+                report.assessed as u64,
+                "stagiaire évalué",
+                "stagiaires évalués",
+            ),
+        )
+        .set("acquisition", acquisition))
 }
 
 #[cfg(test)]

@@ -91,6 +91,8 @@ fn kinds_without_answers_and_no_progress_say_so() {
     }
     report.progress.clear();
     report.trainers.clear();
+    report.assessed = 0;
+    report.acquisition.clear();
     let text = pdf_text(&render(&report));
     assert_eq!(
         text.matches("Aucune réponse envoyée.").count(),
@@ -102,6 +104,10 @@ fn kinds_without_answers_and_no_progress_say_so() {
         "Pas encore de progression mesurable (il faut le positionnement et l'évaluation de fin \
          de formation d'un même stagiaire).",
     );
+    assert_contains(
+        &text,
+        "Le formateur n'a pas encore saisi l'évaluation des acquis des stagiaires.",
+    );
     for absent in [
         "Satisfaction :",
         "Positionnement → fin",
@@ -111,6 +117,19 @@ fn kinds_without_answers_and_no_progress_say_so() {
         assert!(!text.contains(absent), "« {absent} » is printed: {text}");
     }
     assert_contains(&text, "8 stagiaires");
+}
+
+#[test]
+fn the_trainers_assessment_is_counted_per_objective_and_level() {
+    let text = pdf_text(&render(&seed::evaluation_report()));
+    assert_contains(&text, "Évaluation des acquis");
+    assert_contains(
+        &text,
+        "Niveau atteint sur chaque objectif selon le formateur : 7 stagiaires évalués sur 8 \
+         stagiaires.",
+    );
+    assert_contains(&text, "Acquis En cours d'acquisition Non acquis");
+    assert_contains(&text, "4 2 1");
 }
 
 /// A report of 40 closed questions and one question with 60 free texts.

@@ -441,7 +441,7 @@ pub fn certificate(kind: CertificateKind) -> CertificateDocument {
 /// evaluation are answered, the cold evaluation is not yet.
 pub fn evaluation_report() -> forma_documents::evaluation_report::EvaluationReport {
     use forma_documents::evaluation_report::{
-        EvaluationReport, ReportBar, ReportKind, ReportProgress, ReportQuestion,
+        EvaluationReport, ReportAcquisition, ReportBar, ReportKind, ReportProgress, ReportQuestion,
     };
     let bars = |answered: usize, counts: &[(&str, usize)]| -> Vec<ReportBar> {
         counts
@@ -590,6 +590,27 @@ pub fn evaluation_report() -> forma_documents::evaluation_report::EvaluationRepo
                 objective: objectives[2].into(),
                 change: "1,3 → 3,0 sur 5".into(),
                 trainees: 4,
+            },
+        ],
+        assessed: 7,
+        acquisition: vec![
+            ReportAcquisition {
+                objective: objectives[0].into(),
+                acquired: 7,
+                in_progress: 0,
+                not_acquired: 0,
+            },
+            ReportAcquisition {
+                objective: objectives[1].into(),
+                acquired: 5,
+                in_progress: 2,
+                not_acquired: 0,
+            },
+            ReportAcquisition {
+                objective: objectives[2].into(),
+                acquired: 4,
+                in_progress: 2,
+                not_acquired: 1,
             },
         ],
     }

@@ -412,5 +412,15 @@ fn report(state: &AppState, r: Results) -> forma_documents::evaluation_report::E
             })
             .collect(),
         progress: r.progress.into_iter().map(|(objective, change, trainees)| doc::ReportProgress { objective, change, trainees }).collect(),
+        assessed: r.acquisition.assessed,
+        acquisition: if r.acquisition.assessed == 0 {
+            Vec::new()
+        } else {
+            r.acquisition
+                .objectives
+                .into_iter()
+                .map(|(objective, [acquired, in_progress, not_acquired])| doc::ReportAcquisition { objective, acquired, in_progress, not_acquired })
+                .collect()
+        },
     }
 }
