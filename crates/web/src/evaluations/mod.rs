@@ -384,26 +384,53 @@ pub async fn reminder_submit(State(state): State<AppState>, Path(token): Path<St
 /// Saves the draft (« Enregistrer et finir plus tard ») or sends the answers (« Envoyer mes
 /// réponses »): a draft keeps what is valid and says what is not; sending needs every required
 /// question.
+/// A questionnaire's form as posted and read: sent or kept as a draft, with the answers and
+/// what to store (the questionnaire answered and the answers, as JSON).
+struct Posted {
+    send: bool,
+    answers: Answers,
+    questionnaire: String,
+    answers_json: String,
+}
+
+/// A form refused: the answers read, the form as typed, the errors by question.
+struct Refused {
+    answers: Answers,
+    form: Vec<(String, String)>,
+    errors: FieldErrors,
+}
+
+/// Reads a posted questionnaire (« envoyer » asks for every required answer, a draft does not).
+fn read_posted(questionnaire: &Questionnaire, body: &[u8]) -> Result<Posted, Refused> {
+    let form: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
+    let send = form.iter().any(|(k, v)| k == "action" && v == "envoyer");
+    let (answers, errors) = read_answers(questionnaire, &form, !send);
+    if !errors.is_empty() {
+        return Err(Refused { answers, form, errors });
+    }
+    // Both are plain data (strings, numbers, maps): serialising them cannot fail.
+    let questionnaire = serde_json::to_string(questionnaire).unwrap_or_default();
+    let answers_json = serde_json::to_string(&answers).unwrap_or_default();
+    Ok(Posted { send, answers, questionnaire, answers_json })
+}
+
 async fn submit_entry(state: &AppState, entry: Entry, body: &[u8]) -> Response {
     let ctx = match context(state, &entry).await {
         Ok(Ok(ctx)) => ctx,
         Ok(Err(r)) => return refused(state, &entry, r),
         Err(e) => return internal(state, e.into()),
     };
-    let form: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
-    let send = form.iter().any(|(k, v)| k == "action" && v == "envoyer");
-    let (answers, errors) = read_answers(&ctx.questionnaire, &form, !send);
-    if !errors.is_empty() {
+    let Posted { send, answers, questionnaire, answers_json } = match read_posted(&ctx.questionnaire, body) {
+        Ok(posted) => posted,
         // What was typed comes back as typed; the choices as read.
-        return answer_page(page(state, &entry, &ctx, &answers, &form, errors), StatusCode::UNPROCESSABLE_ENTITY);
-    }
+        Err(Refused { answers, form, errors }) => {
+            return answer_page(page(state, &entry, &ctx, &answers, &form, errors), StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
     let overall = ctx.questionnaire.overall().and_then(|q| match answers.get(&q.key) {
         Some(Answer::Number(n)) => Some(*n),
         _ => None,
     });
-    let (Ok(questionnaire), Ok(answers_json)) = (serde_json::to_string(&ctx.questionnaire), serde_json::to_string(&answers)) else {
-        return internal(state, anyhow::anyhow!("answers do not serialise"));
-    };
     let draft = ResponseDraft {
         registration_id: ctx.row.id,
         session_id: ctx.row.session_id,

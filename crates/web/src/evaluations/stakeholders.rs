@@ -10,10 +10,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use forma_domain::FieldErrors;
 use forma_domain::account::Role;
-use forma_domain::evaluation::{Answers, EvaluationKind, Questionnaire, read_answers};
+use forma_domain::evaluation::{Answers, EvaluationKind, Questionnaire};
 use forma_store::{SessionDetail, StakeholderDraft, StakeholderResponse, StoreError, User};
 
-use super::{FormPage, answer_page, closing_window, paris_now, questionnaire_for, sections};
+use super::{FormPage, Posted, Refused, answer_page, closing_window, paris_now, questionnaire_for, read_posted, sections};
 use crate::auth::CurrentUser;
 use crate::gestion::layout::{internal, not_found};
 use crate::state::AppState;
@@ -162,14 +162,11 @@ async fn submit(state: &AppState, user: &User, who: Respondent, session_id: i64,
         Ok(Err(r)) => return r,
         Err(e) => return internal(state, e.into()),
     };
-    let form: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
-    let send = form.iter().any(|(k, v)| k == "action" && v == "envoyer");
-    let (answers, errors) = read_answers(&ctx.questionnaire, &form, !send);
-    if !errors.is_empty() {
-        return answer_page(page(state, who, &ctx, &answers, &form, errors), StatusCode::UNPROCESSABLE_ENTITY);
-    }
-    let (Ok(questionnaire), Ok(answers_json)) = (serde_json::to_string(&ctx.questionnaire), serde_json::to_string(&answers)) else {
-        return internal(state, anyhow::anyhow!("answers do not serialise"));
+    let Posted { send, questionnaire, answers_json, .. } = match read_posted(&ctx.questionnaire, body) {
+        Ok(posted) => posted,
+        Err(Refused { answers, form, errors }) => {
+            return answer_page(page(state, who, &ctx, &answers, &form, errors), StatusCode::UNPROCESSABLE_ENTITY);
+        }
     };
     let draft = StakeholderDraft {
         session_id,
