@@ -148,7 +148,7 @@ pub async fn list(State(state): State<AppState>, current: CurrentUser, Path(slug
                     label: kind.label(),
                     href: format!("/gestion/programmes/{slug}/questionnaires/{}", segment(kind)),
                     state: match stored {
-                        Some(w) => format!("Personnalisé, enregistré le {} par {}", ListPage::paris_of(&w.updated_at), w.updated_by),
+                        Some(w) => format!("Personnalisé, enregistré le {} par {}", crate::auth::invitation::until(w.updated_at), w.updated_by),
                         None => "Modèle de Forma".to_owned(),
                     },
                 }
@@ -160,12 +160,6 @@ pub async fn list(State(state): State<AppState>, current: CurrentUser, Path(slug
         Ok(Some(p)) => render(&state, p),
         Ok(None) => not_found(&state),
         Err(e) => internal(&state, e.into()),
-    }
-}
-
-impl ListPage {
-    fn paris_of(at: &chrono::DateTime<chrono::Utc>) -> String {
-        at.with_timezone(&chrono_tz::Europe::Paris).format("%d/%m/%Y à %H:%M").to_string()
     }
 }
 
