@@ -57,6 +57,17 @@ async fn staff_build_a_questionnaire_that_trainees_then_answer() {
         assert!(page.contains("name=\"s1-q3-label\" value=\"\"") && page.contains("elle sera prise en compte quand vous enregistrerez"), "{page}");
         assert!(get_page(&app, &staff, &format!("/gestion/programmes/{SEED_SLUG}/questionnaires")).await.matches("Modèle de Forma").count() >= 5);
 
+        // Moving a question up swaps it with the one above, unsaved too.
+        let label = |key: &str| fields.iter().find(|(k, _)| k == key).unwrap().1.clone();
+        let (first, second) = (label("s1-q0-label"), label("s1-q1-label"));
+        let r = post_form(&app, &staff, &path, with_action(&fields, "monter:1:1")).await;
+        assert_eq!(r.status(), 200);
+        let page = unescaped(r).await;
+        assert!(
+            page.contains(&format!("name=\"s1-q0-label\" value=\"{second}\"")) && page.contains(&format!("name=\"s1-q1-label\" value=\"{first}\"")),
+            "{page}"
+        );
+
         // Saving with the new question left blank is refused next to it, the rest as typed.
         fields.extend([
             ("s1-q3-key".to_owned(), "q1".to_owned()),
