@@ -344,6 +344,14 @@ async fn the_certificates_zip_is_prepared_in_the_background_with_its_progress() 
         assert_eq!(store.archive(id).await.unwrap().unwrap().status, "ready");
         assert!(store.audit_events(Some("session"), 20).await.unwrap().iter().any(|e| e.action == "certificates_archive"));
         store.close().await;
+
+        // A run whose node stopped (untouched for ten minutes) reads « interrompue ».
+        let ten_minutes_ago = (chrono::Utc::now() - chrono::Duration::minutes(10)).to_rfc3339();
+        let sql = format!("UPDATE archives SET status = 'running', updated_at = '{ten_minutes_ago}' WHERE id = {id}");
+        assert_eq!(forma_store::testing::raw_execute(&app.db, &sql).await, 1);
+        let p: serde_json::Value = staff.get(format!("{}{archive}/etat", app.base)).send().await.unwrap().json().await.unwrap();
+        assert_eq!(p["status"], "stalled");
+        assert!(get_page(&app, &staff, &archive).await.contains("La préparation s'est interrompue"));
     })
     .await;
 }
