@@ -314,6 +314,16 @@ async fn the_trainer_assesses_what_was_learnt_and_the_attestation_prints_it() {
         let first_objective = format!("<tr><th scope=\"row\">{}</th><td>1</td><td>0</td><td>1</td></tr>", objectives[0].replace('\'', "&#39;").replace('"', "&#34;"));
         assert!(results.contains("2 stagiaires évalués sur") && unescaped_html(&results).contains(&unescaped_html(&first_objective)), "{results}");
 
+        let xlsx = staff.get(format!("{}/gestion/sessions/{seed}/evaluations.xlsx", app.base)).send().await.unwrap().bytes().await.unwrap().to_vec();
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+        use calamine::Reader;
+        let rows: Vec<Vec<String>> = book.worksheet_range("Acquis").unwrap().rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+        assert_eq!(rows[0][1], objectives[0]);
+        let row = rows.iter().find(|r| r[0] == format!("{} {}", last.first_name, last.last_name)).expect("the last agent's row");
+        assert_eq!((row[1].as_str(), row[2].as_str()), ("non acquis", ""), "{rows:?}");
+        let row = rows.iter().find(|r| r[0] == format!("{} {}", first.first_name, first.last_name)).expect("the first agent's row");
+        assert_eq!((row[1].as_str(), row.last().unwrap().as_str()), ("acquis", "Très investie."), "{rows:?}");
+
         // The back-office sees the attestations to replace, replaces the last agent's, and
         // the new one prints the result.
         let certificates_page = get_page(&app, &staff, &format!("/gestion/sessions/{seed}/certificats")).await;

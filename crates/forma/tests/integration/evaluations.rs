@@ -113,7 +113,7 @@ async fn trainees_answer_evaluations_and_the_published_rate_follows() {
         let bytes = xlsx.bytes().await.unwrap().to_vec();
         let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
         use calamine::Reader;
-        assert_eq!(book.sheet_names(), ["Positionnement", "Fin de formation", "À froid", "Client", "Formateur"].map(str::to_owned).to_vec());
+        assert_eq!(book.sheet_names(), ["Positionnement", "Fin de formation", "À froid", "Client", "Formateur", "Acquis"].map(str::to_owned).to_vec());
         let hot = book.worksheet_range("Fin de formation").unwrap();
         let rows: Vec<Vec<String>> = hot.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
         assert_eq!(rows[0][..3], ["Stagiaire".to_owned(), "État".to_owned(), "Dans l'ensemble, êtes-vous satisfait de la formation ?".to_owned()]);

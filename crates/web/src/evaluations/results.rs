@@ -255,7 +255,7 @@ fn cell(question: &forma_domain::evaluation::Question, answer: Option<&Answer>) 
 }
 
 /// Every response of the session (drafts included, marked as such), a sheet per questionnaire,
-/// a row per trainee and a column per question.
+/// a row per trainee and a column per question; then the trainer's assessment of what was learnt.
 pub async fn xlsx(State(state): State<AppState>, current: CurrentUser, PathId(id): PathId) -> Response {
     if current.user().is_none() {
         return not_found(&state);
@@ -284,6 +284,7 @@ pub async fn xlsx(State(state): State<AppState>, current: CurrentUser, PathId(id
             });
             tables.push(table(kind, who, rows));
         }
+        tables.push(acquisition_table(&state, &session, &registrations).await?);
         let bytes = forma_documents::workbook::xlsx(&format!("Évaluations — {}", session.program_title), &tables)?;
         Ok::<_, anyhow::Error>(Some(bytes))
     };
@@ -332,6 +333,32 @@ fn table<'a>(
         EvaluationKind::Ongoing => "En cours",
     };
     forma_documents::workbook::Table { name: name.to_owned(), headers, rows }
+}
+
+/// The trainer's assessment of each confirmed trainee: a row per trainee, a column per objective
+/// (the level reached, empty where not assessed) and the remark.
+async fn acquisition_table(
+    state: &AppState,
+    session: &forma_store::SessionDetail,
+    registrations: &[forma_store::RegistrationRow],
+) -> Result<forma_documents::workbook::Table, StoreError> {
+    let assessments = super::assessment::session_assessments(state, session.id).await?;
+    let objectives = crate::certificates::program_of(state, session).await?.map(|p| p.objectives).unwrap_or_default();
+    let mut headers = vec!["Stagiaire".to_owned()];
+    headers.extend(objectives.iter().cloned());
+    headers.push("Remarque".to_owned());
+    let rows = registrations
+        .iter()
+        .filter(|r| r.status == RegistrationStatus::Confirmed)
+        .map(|r| {
+            let assessment = assessments.get(&r.id);
+            let mut row = vec![format!("{} {}", r.first_name, r.last_name)];
+            row.extend(objectives.iter().map(|o| assessment.and_then(|a| a.level_of(o)).map(|l| l.label().to_owned()).unwrap_or_default()));
+            row.push(assessment.and_then(|a| a.remark.clone()).unwrap_or_default());
+            row
+        })
+        .collect();
+    Ok(forma_documents::workbook::Table { name: "Acquis".to_owned(), headers, rows })
 }
 
 pub async fn show(State(state): State<AppState>, current: CurrentUser, PathId(id): PathId, Query(q): Query<NoticeQuery>) -> Response {
