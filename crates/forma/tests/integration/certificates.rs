@@ -305,6 +305,7 @@ async fn the_trainer_assesses_what_was_learnt_and_the_attestation_prints_it() {
         assert_eq!(location(&r), format!("{path}?ok=acquis-{}", agents.len()));
         let page = get_page(&app, &trainer, &location(&r)).await;
         assert!(page.contains("Évaluation des acquis enregistrée (") && page.contains("<option value=\"not_acquired\" selected>non acquis</option>"), "{page}");
+        assert!(page.contains("l'organisme les remplacera"), "a trainer does not replace certificates: {page}");
         let store = app.store().await;
         let journal = store.audit_events(Some("registration"), 200).await.unwrap();
         assert!(journal.iter().any(|e| e.action == "assessment" && e.entity_id == last.id.to_string() && e.actor == "thierry.cheine@demo.forma.test"));

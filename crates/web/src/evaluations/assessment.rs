@@ -161,12 +161,15 @@ pub async fn show(State(state): State<AppState>, current: CurrentUser, Path(id):
         Ok(found) => found,
         Err(r) => return r,
     };
+    // Only staff replace certificates: a trainer is told who will.
+    let who_replaces = if user.role == Role::Formateur {
+        "l'organisme les remplacera pour y porter ces résultats"
+    } else {
+        "remplacez-les depuis la page des certificats pour y porter ces résultats"
+    };
     let notice = q.ok.as_deref().and_then(|n| n.strip_prefix("acquis-")).and_then(|n| n.parse::<usize>().ok()).map(|n| {
-        format!(
-            "Évaluation des acquis enregistrée ({n} stagiaire{} modifié{}). Les attestations déjà délivrées ne changent pas : réémettez-les depuis la page des certificats pour y porter ces résultats.",
-            if n > 1 { "s" } else { "" },
-            if n > 1 { "s" } else { "" }
-        )
+        let s = if n > 1 { "s" } else { "" };
+        format!("Évaluation des acquis enregistrée ({n} stagiaire{s} modifié{s}). Les attestations déjà délivrées ne changent pas : {who_replaces}.")
     });
     render(&state, page(&state, &user, &ctx, &[], FieldErrors::default(), notice))
 }
@@ -202,7 +205,7 @@ pub async fn save(State(state): State<AppState>, current: CurrentUser, Path(id):
 
 /// How many of a session's confirmed trainees have an assessment, out of how many: the trainer
 /// space's and the certificates page's summary.
-pub async fn progress(state: &AppState, session_id: i64) -> Result<(usize, usize), StoreError> {
+async fn progress(state: &AppState, session_id: i64) -> Result<(usize, usize), StoreError> {
     let confirmed: Vec<i64> =
         state.store.session_registrations(session_id).await?.into_iter().filter(|r| r.status == RegistrationStatus::Confirmed).map(|r| r.id).collect();
     let assessed = state.store.session_assessments(session_id).await?.iter().filter(|a| confirmed.contains(&a.registration_id)).count();
