@@ -27,6 +27,7 @@ pub mod testing;
 pub use app::Application;
 pub use evaluations::reminders::{SWEEP_EVERY as REMINDER_SWEEP_EVERY, send_due as send_evaluation_reminders};
 pub use certificates::manage::{issue_ready as issue_certificates, replace as replace_certificate};
+pub use certificates::program_of;
 pub use config::WebConfig;
 pub use refresh::rebuild_search;
 pub use auth::access::{Access, ROUTES};

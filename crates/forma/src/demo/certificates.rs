@@ -26,11 +26,11 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
     }
     let Some(session) = store.session(seed).await? else { return Ok(()) };
     let Some(last_day) = session.days.last().map(|d| d.day.date) else { return Ok(()) };
-    assess(store, &session).await?;
     // The documents are made as the back-office makes them, with the organisation's settings;
     // the trainees are not mailed (the demo's addresses are fictitious).
     let state = AppState::new(store.clone(), Arc::new(SearchIndex::new()?), WebConfig::default());
     state.reload_organisation().await?;
+    assess(&state, &session).await?;
     let issued_on = last_day + Duration::days(1);
     forma_web::issue_certificates(&state, seed, issued_on, false, ACTOR).await?;
     let issued = store.session_certificates(seed).await?;
@@ -47,12 +47,9 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
 
 /// Thierry's assessment of the agents: everything acquired for most, the last objective being
 /// acquired for one, a remark for the first; the last agent is left unassessed.
-async fn assess(store: &Store, session: &forma_store::SessionDetail) -> anyhow::Result<()> {
-    let program = match session.program_version {
-        Some(version) => store.program_version(&session.program_slug, version).await?,
-        None => store.program(&session.program_slug).await?.map(|p| p.program),
-    };
-    let Some(objectives) = program.map(|p| p.objectives) else { return Ok(()) };
+async fn assess(state: &AppState, session: &forma_store::SessionDetail) -> anyhow::Result<()> {
+    let Some(objectives) = forma_web::program_of(state, session).await?.map(|p| p.objectives) else { return Ok(()) };
+    let store = &state.store;
     let agents: Vec<i64> = store.session_registrations(session.id).await?.into_iter().filter(|r| r.status == RegistrationStatus::Confirmed).map(|r| r.id).collect();
     let mut grid = Vec::new();
     for (n, id) in agents.iter().enumerate().take(agents.len().saturating_sub(1)) {

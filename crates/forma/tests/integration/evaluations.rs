@@ -205,3 +205,42 @@ async fn non_respondents_are_reminded_twice_with_a_link_to_their_questionnaire()
         store.close().await;
     }
 }
+
+/// The cold reminders recorded for a session's registrations.
+async fn cold_reminders(store: &forma_store::Store, session: i64) -> usize {
+    let ours: Vec<String> = store.session_registrations(session).await.unwrap().iter().map(|r| r.id.to_string()).collect();
+    let journal = store.audit_events(Some("registration"), 2000).await.unwrap();
+    journal
+        .iter()
+        .filter(|e| e.action == "evaluation_reminder" && ours.contains(&e.entity_id) && e.after.as_ref().is_some_and(|a| a.0["kind"] == "cold"))
+        .count()
+}
+
+#[tokio::test]
+async fn the_cold_evaluation_opens_after_the_organisations_delay() {
+    on_each_backend(|app| async move {
+        let store = app.store().await;
+        // The demo's session ended 100 days ago: with the default 60 days its cold evaluation
+        // closed at 90; with 90 days it opened 10 days ago, so its non-respondents are reminded.
+        let today = chrono::Utc::now().date_naive();
+        let rows = store.sessions(None).await.unwrap();
+        let old = rows.iter().find(|s| s.last_day == Some(today - chrono::Duration::days(100))).expect("the demo's session of 100 days ago").id;
+        let state = forma_web::AppState::new(
+            store.clone(),
+            std::sync::Arc::new(forma_search::SearchIndex::new().unwrap()),
+            forma_web::WebConfig { public_url: Some(app.base.clone()), ..forma_web::WebConfig::default() },
+        );
+        state.reload_organisation().await.unwrap();
+        forma_web::send_evaluation_reminders(&state, chrono::Utc::now()).await.unwrap();
+        assert_eq!(cold_reminders(&store, old).await, 0);
+
+        let mut org = store.organisation().await.unwrap().unwrap();
+        org.cold_evaluation_days = "90".into();
+        store.save_organisation(&org, "test").await.unwrap();
+        state.reload_organisation().await.unwrap();
+        forma_web::send_evaluation_reminders(&state, chrono::Utc::now()).await.unwrap();
+        assert!(cold_reminders(&store, old).await > 0, "the cold evaluation is open with a 90-day delay");
+        store.close().await;
+    })
+    .await;
+}

@@ -25,6 +25,7 @@ fn next_step(opened: DateTime<Utc>, sent: &[DateTime<Utc>]) -> Option<DateTime<U
 /// Sends the invitations and reminders due at `now`; gives how many messages were queued.
 pub async fn send_due(state: &AppState, now: DateTime<Utc>) -> Result<usize, StoreError> {
     let today = now.with_timezone(&chrono_tz::Europe::Paris).date_naive();
+    let org = state.organisation_name();
     let mut queued = 0;
     for id in state.store.sessions_ending_between(today - Duration::days(OPEN_DAYS), today).await? {
         let Some(session) = state.store.session(id).await? else { continue };
@@ -54,7 +55,6 @@ pub async fn send_due(state: &AppState, now: DateTime<Utc>) -> Result<usize, Sto
             }
             let link = state.config.absolute_url(&who.form_path(id));
             let request = AppreciationRequest { training: &training, dates: &dates, link: &link, until: &until, reminder: !sent.is_empty() };
-            let org = state.organisation_name();
             let mails: Vec<_> = recipients
                 .iter()
                 .map(|(name, email)| match who {
