@@ -50,7 +50,8 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
 async fn assess(state: &AppState, session: &forma_store::SessionDetail) -> anyhow::Result<()> {
     let Some(objectives) = forma_web::program_of(state, session).await?.map(|p| p.objectives) else { return Ok(()) };
     let store = &state.store;
-    let agents: Vec<i64> = store.session_registrations(session.id).await?.into_iter().filter(|r| r.status == RegistrationStatus::Confirmed).map(|r| r.id).collect();
+    let agents: Vec<i64> =
+        store.session_registrations(session.id).await?.into_iter().filter(|r| r.status == RegistrationStatus::Confirmed).map(|r| r.id).collect();
     let mut grid = Vec::new();
     for (n, id) in agents.iter().enumerate().take(agents.len().saturating_sub(1)) {
         let results = objectives
